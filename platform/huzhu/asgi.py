@@ -1,6 +1,7 @@
 """ASGI entry: HTTP through Django, websockets (/graphql, graphql-transport-ws) through Channels."""
 
 import os
+from typing import Any
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "huzhu.settings")
 
@@ -14,9 +15,16 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from huzhu.realtime.routing import websocket_urlpatterns  # noqa: E402
 
+
+def websocket_stack(inner: Any) -> Any:
+    """Websockets get the same Django session as HTTP: AuthMiddlewareStack reads the session cookie and puts the
+    user in scope["user"]; a page of another origin (not in ALLOWED_HOSTS) cannot open one with that cookie."""
+    return AllowedHostsOriginValidator(AuthMiddlewareStack(inner))
+
+
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": websocket_stack(URLRouter(websocket_urlpatterns)),
     }
 )

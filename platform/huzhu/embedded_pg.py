@@ -45,6 +45,25 @@ def _tune_once(server: object, data_dir: Path) -> bool:
     return True
 
 
+def stop_embedded(data_dir: Path) -> bool:
+    """Stop the embedded server of `data_dir` if it runs (it outlives the commands that use it). True if stopped."""
+    import subprocess
+
+    pid_file = data_dir / "postmaster.pid"
+    if not pid_file.exists():
+        return False
+    os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
+    from pgserver._commands import pg_ctl  # type: ignore[attr-defined]
+
+    # pgserver runs the server as the system user "pgserver" when started by root
+    user = "pgserver" if hasattr(os, "geteuid") and os.geteuid() == 0 else None
+    try:
+        pg_ctl(["-w", "stop", "-m", "fast"], pgdata=data_dir.resolve(), user=user, timeout=60)
+    except subprocess.CalledProcessError:
+        return False  # not running (a stale pid file)
+    return True
+
+
 def parse_database_url(url: str) -> dict[str, object]:
     """A Django DATABASES entry from postgresql://user:pass@host:port/name?host=/socket/dir."""
     parts = urlparse(url)

@@ -5,11 +5,11 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
 from huzhu.core.errors import ServiceError
 from huzhu.regions.models import Region
 from huzhu.regions.selectors import region_subtree
 from huzhu.regions.services import region_create, region_move
-
 from tests.conftest import gid
 
 

@@ -58,10 +58,7 @@ def has_role(user: User | None, roles: str | Iterable[str], region: Region | Non
     if user.is_superuser:
         return True
     wanted = _as_set(roles)
-    for role, path in grants(user):
-        if role in wanted and (region is None or region.path.startswith(path)):
-            return True
-    return False
+    return any(role in wanted and (region is None or region.path.startswith(path)) for role, path in grants(user))
 
 
 def has_role_at_path(user: User | None, roles: str | Iterable[str], path: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 
 from huzhu.core.demo import DEMO_PASSWORD
@@ -61,6 +62,10 @@ def load(ctx: Any) -> None:
         grants.append((f"reviewer-{i}", Role.FOUNDATION_REVIEWER, district))
     ctx.login("foundation_reviewer", "reviewer1@huzhu.demo", "闵行区社区基金会")
     User.objects.bulk_create(users)
+    # Demo accounts count as verified, so they log in through the web app (allauth) at once.
+    EmailAddress.objects.bulk_create(
+        [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users]
+    )
     ctx.advance("人员 people", len(users))
 
     RoleGrant.objects.bulk_create(

@@ -27,9 +27,12 @@ def role_grant(*, actor: User, user: User, role: str, region: Region) -> RoleGra
 
 @transaction.atomic
 def role_revoke(*, actor: User, user: User, role: str, region: Region) -> int:
+    """Take back a role held at exactly this region. Raises NOT_FOUND when the user does not hold it there."""
     if not access.has_role(actor, Role.ADMINISTRATOR, region):
         raise ServiceError(CommonErrorCode.PERMISSION_DENIED)
     deleted, _details = RoleGrant.objects.filter(user=user, role=role, region=region).delete()
+    if not deleted:
+        raise ServiceError(CommonErrorCode.NOT_FOUND, _("该用户在此区域没有这个角色。"), field="role")
     access.forget(user)
     return deleted
 
@@ -43,8 +46,15 @@ def volunteer_profile_update(
     languages: list[str] | None = None,
     availability: list[dict[str, int]] | None = None,
 ) -> VolunteerProfile:
-    """The volunteer edits their own profile: skills, languages and weekly availability slots."""
-    profile = VolunteerProfile.objects.filter(user=actor).first()
+    """The volunteer edits their own profile: home community, skills, languages and weekly availability slots.
+
+    Only a volunteer may, and only with a home community inside a region where they volunteer. Raises
+    PERMISSION_DENIED, REQUIRED (no profile yet and no community), INVALID or OUT_OF_RANGE (slots); a refused
+    update writes nothing.
+    """
+    if not access.has_role(actor, Role.VOLUNTEER):
+        raise ServiceError(CommonErrorCode.PERMISSION_DENIED, _("只有志愿者可以编辑志愿者资料。"))
+    profile = VolunteerProfile.objects.select_for_update().filter(user=actor).first()
     if profile is None:
         if home_community is None:
             raise ServiceError(CommonErrorCode.REQUIRED, field="homeCommunityId")
@@ -52,6 +62,10 @@ def volunteer_profile_update(
     if home_community is not None:
         if home_community.level != Region.Level.COMMUNITY:
             raise ServiceError(CommonErrorCode.INVALID, _("请选择一个社区。"), field="homeCommunityId")
+        if not access.has_role(actor, Role.VOLUNTEER, home_community):
+            raise ServiceError(
+                CommonErrorCode.PERMISSION_DENIED, _("只能选择您服务的街道内的社区。"), field="homeCommunityId"
+            )
         profile.home_community = home_community
     if skills is not None:
         if len(skills) > 30 or any(len(s) > 40 or not s.strip() for s in skills):
@@ -80,4 +94,8 @@ def _clean_availability(slots: list[dict[str, int]]) -> list[dict[str, int]]:
         if not (0 <= weekday <= 6 and 0 <= start < end <= 24 * 60):
             raise ServiceError(CommonErrorCode.OUT_OF_RANGE, _("时段超出范围。"), field="availability")
         cleaned.append({"weekday": weekday, "start": start, "end": end})
-    return sorted(cleaned, key=lambda s: (s["weekday"], s["start"]))
+    cleaned.sort(key=lambda s: (s["weekday"], s["start"]))
+    for before, after in zip(cleaned, cleaned[1:], strict=False):
+        if before["weekday"] == after["weekday"] and after["start"] < before["end"]:
+            raise ServiceError(CommonErrorCode.INVALID, _("时段不能重叠。"), field="availability")
+    return cleaned

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from django.conf import settings
@@ -20,9 +19,15 @@ class Command(BaseCommand):
     def handle(self, *args: Any, host: str, port: int, no_worker: bool, **options: Any) -> None:
         import uvicorn
 
+        worker = None
         if settings.HUZHU_INPROCESS_WORKER and not no_worker:
             from huzhu.core.worker import start_inprocess_worker
 
-            threading.Thread(target=start_inprocess_worker, name="procrastinate-worker", daemon=True).start()
-        self.stdout.write(f"Huzhu on http://{host}:{port}/  (GraphQL: /graphql, admin: /admin/)")
-        uvicorn.run("huzhu.asgi:application", host=host, port=port, log_level="warning", lifespan="off")
+            worker = start_inprocess_worker()
+        self.stdout.write(f"Huzhu on http://{host}:{port}/  (GraphQL: /graphql, admin: /admin/)", ending="\n")
+        self.stdout.flush()
+        try:
+            uvicorn.run("huzhu.asgi:application", host=host, port=port, log_level="warning", lifespan="off")
+        finally:
+            if worker is not None:
+                worker.stop()
