@@ -19,6 +19,7 @@ from huzhu.graphql.core import (
 from . import selectors, services
 from .errors import RealtimeErrorCode
 from .models import Notification
+from .subscriptions import Subscription  # noqa: F401  (joined into the root schema)
 
 RealtimeErrorCodeEnum = enum_from_choices("RealtimeErrorCode", RealtimeErrorCode)
 NotificationError = error_type("NotificationError", RealtimeErrorCodeEnum)

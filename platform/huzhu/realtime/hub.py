@@ -1,0 +1,240 @@
+"""The per-process fan-out hub, and a per-process cache of users' role grants that is never older than 1 s.
+
+Why a hub and not one channel-layer channel per websocket: with channels-redis every group_send costs a
+Redis call per member channel, and large groups dropped messages in older versions. Here each ASGI process
+has ONE channel on the layer, added to the groups its local subscribers need, so a group has one member per
+process whatever the number of subscribers; an event crosses Redis once per process and is dispatched to the
+local subscriptions in memory. The event arrives once per group the hub is in (a district subscriber and a
+street subscriber in the same process mean two groups): the hub dispatches each event id once.
+
+The execution result of an event is shared by every local subscription with the same document and variables
+(ResultCache), so the payload is built once per topic and scope, not once per subscriber. That is sound
+because realtime event types resolve from the event payload only, never from the viewer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+
+log = logging.getLogger(__name__)
+
+GRANT_TTL = 1.0  # seconds: a revoked role stops a stream at the first event more than a second later
+GROUP_REFRESH = 3600.0  # channels-redis forgets group members after group_expiry (1 day): re-add hourly
+QUEUE_LIMIT = 1000  # events waiting for one slow subscription before it is stopped
+
+
+class SlowConsumer(Exception):
+    """The client did not read its events fast enough; its subscription is stopped."""
+
+
+@dataclass(eq=False)
+class Listener:
+    """One subscription's place in the hub: the groups it needs and the queue events are put into."""
+
+    groups: list[str]
+    queue: asyncio.Queue = field(default_factory=lambda: asyncio.Queue(maxsize=QUEUE_LIMIT))
+    overflowed: bool = False
+
+    def push(self, message: dict[str, Any]) -> None:
+        try:
+            self.queue.put_nowait(message)
+        except asyncio.QueueFull:
+            self.overflowed = True
+
+
+class Hub:
+    """One per event loop (an ASGI process has one). Created lazily by `hub()`."""
+
+    def __init__(self) -> None:
+        self.layer = get_channel_layer()
+        self.channel: str | None = None
+        self.members: dict[str, set[Listener]] = {}
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._task: asyncio.Task | None = None
+        self._lock = asyncio.Lock()
+        self.grants = GrantCache()
+        self.results = ResultCache()
+        self.received = 0  # events dispatched (after de-duplication), for tests and the benchmark
+
+    async def add(self, listener: Listener) -> None:
+        async with self._lock:
+            if self.channel is None:
+                self.channel = await self.layer.new_channel("rt-hub.")
+                self._task = asyncio.ensure_future(self._run())
+            for group in listener.groups:
+                members = self.members.setdefault(group, set())
+                if not members:
+                    await self.layer.group_add(group, self.channel)
+                members.add(listener)
+
+    async def remove(self, listener: Listener) -> None:
+        async with self._lock:
+            for group in listener.groups:
+                members = self.members.get(group)
+                if members is None:
+                    continue
+                members.discard(listener)
+                if not members:
+                    del self.members[group]
+                    if self.channel is not None:
+                        await self.layer.group_discard(group, self.channel)
+
+    async def _run(self) -> None:
+        assert self.channel is not None
+        refreshed = time.monotonic()
+        while True:
+            try:
+                message = await self.layer.receive(self.channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # Redis restarting: keep the hub alive, retry shortly
+                log.exception("realtime hub: receive failed")
+                await asyncio.sleep(0.5)
+                continue
+            self.dispatch(message)
+            if time.monotonic() - refreshed > GROUP_REFRESH:
+                refreshed = time.monotonic()
+                for group in list(self.members):
+                    await self.layer.group_add(group, self.channel)
+
+    def dispatch(self, message: dict[str, Any]) -> None:
+        if message.get("type") != "rt.event":
+            return
+        event_id = message.get("id", "")
+        if event_id in self._seen:
+            return  # the same event through another of our groups
+        self._seen[event_id] = None
+        if len(self._seen) > 20000:
+            self._seen.popitem(last=False)
+        self.received += 1
+        from . import events
+
+        targets: set[Listener] = set()
+        for group in events.groups_for(
+            message["topic"],
+            region_path=message.get("region_path"),
+            object_key=message.get("object_key"),
+            user_id=message.get("user_id"),
+        ):
+            targets |= self.members.get(group, set())
+        for listener in targets:
+            listener.push(message)
+
+
+_hubs: dict[int, Hub] = {}
+
+
+def hub() -> Hub:
+    """The hub of the running event loop."""
+    loop = asyncio.get_running_loop()
+    found = _hubs.get(id(loop))
+    if found is None:
+        found = _hubs[id(loop)] = Hub()
+    return found
+
+
+@dataclass
+class Access:
+    """What the permission layer needs of a user, read at `at` (time.monotonic())."""
+
+    user_id: int
+    is_active: bool
+    is_superuser: bool
+    grants: list[tuple[str, str]]
+    at: float
+
+    def as_user(self) -> Any:
+        """An unsaved User carrying these grants, for huzhu.people.access (no query is made through it)."""
+        from huzhu.people import access
+        from huzhu.people.models import User
+
+        user = User(id=self.user_id, is_active=self.is_active, is_superuser=self.is_superuser)
+        setattr(user, access._CACHE_ATTR, list(self.grants))
+        return user
+
+
+class GrantCache:
+    """Users' grants, at most GRANT_TTL old; concurrent misses in one loop tick are read in ONE query."""
+
+    def __init__(self) -> None:
+        self._entries: dict[int, Access] = {}
+        self._pending: dict[int, asyncio.Future] = {}
+        self._scheduled = False
+
+    async def get(self, user_id: int) -> Access:
+        entry = self._entries.get(user_id)
+        if entry is not None and time.monotonic() - entry.at <= GRANT_TTL:
+            return entry
+        future = self._pending.get(user_id)
+        if future is None:
+            future = asyncio.get_running_loop().create_future()
+            self._pending[user_id] = future
+            if not self._scheduled:
+                self._scheduled = True
+                asyncio.ensure_future(self._flush())
+        return await asyncio.shield(future)
+
+    async def _flush(self) -> None:
+        await asyncio.sleep(0)  # let every subscription woken by the same event join this batch
+        pending, self._pending, self._scheduled = self._pending, {}, False
+        started = time.monotonic()
+        try:
+            rows = await database_sync_to_async(_load_access)(list(pending))
+        except Exception as exc:
+            for future in pending.values():
+                if not future.done():
+                    future.set_exception(exc)
+            return
+        for user_id, future in pending.items():
+            is_active, is_superuser, grants = rows.get(user_id, (False, False, []))
+            entry = Access(user_id, is_active, is_superuser, grants, started)
+            self._entries[user_id] = entry
+            if not future.done():
+                future.set_result(entry)
+        if len(self._entries) > 50000:
+            self._entries.clear()
+
+
+def _load_access(user_ids: list[int]) -> dict[int, tuple[bool, bool, list[tuple[str, str]]]]:
+    from huzhu.people.models import RoleGrant, User
+
+    out: dict[int, tuple[bool, bool, list[tuple[str, str]]]] = {
+        pk: (active, superuser, [])
+        for pk, active, superuser in User.objects.filter(id__in=user_ids).values_list("id", "is_active", "is_superuser")
+    }
+    for user_id, role, path in RoleGrant.objects.filter(user_id__in=user_ids).values_list(
+        "user_id", "role", "region__path"
+    ):
+        out[user_id][2].append((role, path))
+    return out
+
+
+class ResultCache:
+    """event id × (document, variables) → the serialized `payload` of a `next` message."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self._items: OrderedDict[tuple, str] = OrderedDict()
+        self._size = size
+        self.hits = 0
+        self.misses = 0
+
+    def get_or_build(self, key: tuple, build: Callable[[], str]) -> str:
+        found = self._items.get(key)
+        if found is not None:
+            self.hits += 1
+            return found
+        self.misses += 1
+        value = build()
+        self._items[key] = value
+        if len(self._items) > self._size:
+            self._items.popitem(last=False)
+        return value
