@@ -5,14 +5,17 @@ Amounts are integers in the ledger's unit: TIME in minutes, CNY in fen.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import models
-from django.db.models import QuerySet
+from django.db import connection, models
+from django.db.models import Case, F, QuerySet, Sum, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ledger.models import Account, Ledger
+from ledger.models import Account, Entry, Ledger, OpenPending, Transfer
 
 __all__ = [
     "Ledger",
@@ -34,6 +37,8 @@ __all__ = [
     "group_balance",
     "account_history",
     "expire_pending",
+    "transfer_get",
+    "MAX_AMOUNT",
 ]
 
 
@@ -117,6 +122,123 @@ class TransferResult:
     balances: dict[int, Balance]
 
 
+
+# Amounts above this are refused: 10^15 is below 2^53, so an amount survives JSON and JavaScript intact, and a
+# balance of any realistic number of them stays far below the bigint limit (the database also checks 2^62).
+MAX_AMOUNT = 10**15
+_BIGINT_MAX = 2**63 - 1
+_MAX_MEMO_CHARS = 8000
+_KIND_NEW, _KIND_POST, _KIND_VOID, _KIND_EXPIRE = 0, 1, 2, 3
+
+_SQL = (
+    "SELECT * FROM ledger_create_transfers(%s::text[], %s::bytea[], %s::bigint[], %s::bigint[], %s::bigint[], "
+    "%s::text[], %s::text[], %s::smallint[], %s::boolean[], %s::integer[], %s::bigint[], %s::bigint[], "
+    "%s::boolean[], %s::text[], %s::text[], %s::timestamptz)"
+)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _id_or_zero(value: Any) -> int | None:
+    """An account or transfer id as the database takes it; None when it cannot be one."""
+    if value is None:
+        return 0
+    if not _is_int(value) or value < 0 or value > _BIGINT_MAX:
+        return None
+    return value
+
+
+def _prepare(req: TransferRequest, kind: int) -> tuple[list[Any], str | None]:
+    """The request as one row of the function's arrays, and an error found before the database is asked."""
+    error: str | None = None
+    if kind == _KIND_NEW and req.post_pending_id is not None:
+        kind = _KIND_POST
+    if kind == _KIND_NEW and req.void_pending_id is not None:
+        kind = _KIND_VOID
+    target = req.post_pending_id if kind == _KIND_POST else req.void_pending_id if kind != _KIND_NEW else None
+    client_id = req.client_id
+    if not isinstance(client_id, str) or not 0 < len(client_id) <= 128 or "\x00" in client_id:
+        error = LedgerErrorCode.CLIENT_ID_INVALID
+        client_id = client_id if isinstance(client_id, str) and "\x00" not in client_id else repr(client_id)
+    debit, credit = _id_or_zero(req.debit_account_id), _id_or_zero(req.credit_account_id)
+    if debit is None or credit is None:
+        error = error or LedgerErrorCode.ACCOUNT_NOT_FOUND
+    if kind == _KIND_NEW and req.reverses_id is None and (debit == 0 or credit == 0):
+        error = error or LedgerErrorCode.ACCOUNT_NOT_FOUND
+    amount = req.amount
+    zero_not_allowed = kind == _KIND_NEW and req.reverses_id is None
+    if not _is_int(amount) or not (0 <= amount <= MAX_AMOUNT) or (amount == 0 and zero_not_allowed):
+        error = error or LedgerErrorCode.AMOUNT_INVALID
+    ledger = req.ledger or ""
+    if ledger not in ("", *Ledger.values) or (kind == _KIND_NEW and req.reverses_id is None and not ledger):
+        error = error or LedgerErrorCode.LEDGER_MISMATCH
+    code = req.code or ""
+    timeout = req.timeout_seconds
+    refs = (_id_or_zero(target), _id_or_zero(req.reverses_id))
+    fields_ok = (
+        isinstance(code, str)
+        and len(code) <= 32
+        and "\x00" not in code
+        and (timeout is None or (_is_int(timeout) and 0 < timeout <= 10 * 366 * 86400))
+        and not (req.post_pending_id is not None and req.void_pending_id is not None)
+        and (target is None or not (req.pending or req.reverses_id is not None))
+        and None not in refs
+        and isinstance(req.memo, dict)
+    )
+    memo_text = "{}"
+    if fields_ok and req.memo:
+        try:
+            memo_text = json.dumps(req.memo, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        except (TypeError, ValueError):
+            fields_ok = False
+        else:
+            fields_ok = len(memo_text) <= _MAX_MEMO_CHARS and "\\u0000" not in memo_text
+    if not fields_ok:
+        error = error or LedgerErrorCode.FIELDS_INVALID
+    if error is not None:
+        # Placeholders the database accepts; the error decides the result (and fails a linked chain).
+        return [client_id, b"", 0, 0, 0, "", "", kind, False, None, None, None, bool(req.linked), "{}", str(error)], (
+            str(error)
+        )
+    # The body that idempotency compares: everything the caller asked for except the client id and the chaining.
+    body = json.dumps(
+        [kind, debit, credit, amount, ledger, code, bool(req.pending), timeout, target, req.reverses_id, memo_text],
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    digest = hashlib.sha256(body.encode()).digest()[:16]
+    row = [client_id, digest, debit, credit, amount, ledger, code, kind, bool(req.pending), timeout, target,
+           req.reverses_id, bool(req.linked), memo_text, None]
+    return row, None
+
+
+def _run(requests: list[TransferRequest], kind: int = _KIND_NEW, now: Any = None) -> list[TransferResult]:
+    if not requests:
+        return []
+    rows = [_prepare(r, kind)[0] for r in requests]
+    columns = [list(col) for col in zip(*rows, strict=True)]
+    with connection.cursor() as cursor:
+        cursor.execute(_SQL, [*columns, now])
+        fetched = cursor.fetchall()
+    results: list[TransferResult] = []
+    for req, row in zip(requests, fetched, strict=True):
+        _, tid, replayed, error, did, ddp, dcp, ddpe, dcpe, cid, cdp, ccp, cdpe, ccpe = row
+        found: dict[int, Balance] = {}
+        if did is not None and error is None:
+            found[did] = Balance(ddp, dcp, ddpe, dcpe)
+            found[cid] = Balance(cdp, ccp, cdpe, ccpe)
+        results.append(TransferResult(req.client_id, tid, error is None, bool(replayed), error, found))
+    return results
+
+
+def _raise_on_error(result: TransferResult) -> TransferResult:
+    if not result.ok:
+        raise LedgerError(result.error or LedgerErrorCode.FIELDS_INVALID, client_id=result.client_id)
+    return result
+
+
 def account_open(
     *,
     ledger: str,
@@ -127,52 +249,185 @@ def account_open(
     credits_must_not_exceed_debits: bool = False,
     credit_limit: int | None = None,
 ) -> Account:
-    raise NotImplementedError
+    """The account with this code, created if it does not exist (a second call returns the first account).
+
+    Raises LedgerError(LEDGER_MISMATCH) when the code exists in another ledger (or the ledger is unknown),
+    (FIELDS_INVALID) for an empty or over-long code or name, or a negative or huge credit limit.
+    """
+    if ledger not in Ledger.values:
+        raise LedgerError(LedgerErrorCode.LEDGER_MISMATCH)
+    if not isinstance(code, str) or not 0 < len(code) <= 100 or len(name or "") > 200 or len(group or "") > 100:
+        raise LedgerError(LedgerErrorCode.FIELDS_INVALID)
+    if credit_limit is not None and (not _is_int(credit_limit) or not 0 <= credit_limit <= MAX_AMOUNT):
+        raise LedgerError(LedgerErrorCode.FIELDS_INVALID)
+    account, created = Account.objects.get_or_create(
+        code=code,
+        defaults={
+            "ledger": ledger,
+            "name": name or "",
+            "group": group or "",
+            "debits_must_not_exceed_credits": bool(debits_must_not_exceed_credits),
+            "credits_must_not_exceed_debits": bool(credits_must_not_exceed_debits),
+            "credit_limit": credit_limit,
+        },
+    )
+    if not created and account.ledger != ledger:
+        raise LedgerError(LedgerErrorCode.LEDGER_MISMATCH)
+    return account
 
 
 def account_get(code: str) -> Account | None:
-    raise NotImplementedError
+    return Account.objects.filter(code=code).first()
 
 
 def account_close(*, account_id: int) -> None:
-    raise NotImplementedError
+    """Refuse every new transfer on the account. Pending holds on it can still be posted or voided."""
+    if Account.objects.filter(id=account_id).update(closed=True) != 1:
+        raise LedgerError(LedgerErrorCode.ACCOUNT_NOT_FOUND)
 
 
 def create_transfers(requests: list[TransferRequest]) -> list[TransferResult]:
-    raise NotImplementedError
+    """Post a batch in one database round trip; one result per request, in order.
+
+    Each request succeeds or fails on its own, except a linked chain (requests with linked=True and the one
+    after the last of them), which succeeds or fails whole: the failing request gets its own error, the others
+    LINKED_EVENT_FAILED. A request whose client id was already used returns the first transfer (replayed=True)
+    when its body is the same, IDEMPOTENCY_MISMATCH when not. Runs in the caller's transaction if there is one,
+    so the caller's rollback undoes it. `balances` are those of the two accounts right after the transfer (for
+    a replay: now).
+    """
+    return _run(list(requests))
 
 
 def transfer(**fields: Any) -> TransferResult:
-    raise NotImplementedError
+    """One transfer (TransferRequest's fields as keywords). Raises LedgerError when it fails."""
+    return _raise_on_error(_run([TransferRequest(**fields)])[0])
 
 
 def post_pending(*, client_id: str, pending_id: int, amount: int = 0) -> TransferResult:
-    raise NotImplementedError
+    """Post a pending transfer: all of it (amount 0) or part; the rest of the hold is released.
+
+    Raises LedgerError (PENDING_NOT_FOUND, PENDING_ALREADY_RESOLVED, PENDING_EXPIRED, POST_EXCEEDS_PENDING).
+    """
+    req = TransferRequest(client_id=client_id, debit_account_id=0, credit_account_id=0, amount=amount, ledger="",
+                          post_pending_id=pending_id)
+    return _raise_on_error(_run([req])[0])
 
 
 def void_pending(*, client_id: str, pending_id: int) -> TransferResult:
-    raise NotImplementedError
+    """Release a pending transfer's hold. Raises LedgerError like post_pending."""
+    req = TransferRequest(client_id=client_id, debit_account_id=0, credit_account_id=0, amount=0, ledger="",
+                          void_pending_id=pending_id)
+    return _raise_on_error(_run([req])[0])
 
 
 def reverse(*, client_id: str, transfer_id: int, amount: int | None = None, memo: dict | None = None) -> TransferResult:
-    raise NotImplementedError
+    """A new transfer back from the credit to the debit account of a posted transfer, pointing at it.
+
+    amount None reverses whatever is not yet reversed. Raises LedgerError(TRANSFER_NOT_FOUND) for an unknown or
+    pending transfer, (REVERSAL_EXCEEDS_ORIGINAL) beyond the original, or a balance error (e.g. EXCEEDS_CREDITS
+    when the credited account has spent the amount meanwhile).
+    """
+    req = TransferRequest(client_id=client_id, debit_account_id=0, credit_account_id=0,
+                          amount=0 if amount is None else amount, ledger="", reverses_id=transfer_id,
+                          memo=memo or {})
+    if amount is not None and _is_int(amount) and amount <= 0:
+        return _raise_on_error(TransferResult(client_id, None, False, False, LedgerErrorCode.AMOUNT_INVALID, {}))
+    return _raise_on_error(_run([req])[0])
+
+
+def _balance_of(row: dict[str, Any]) -> Balance:
+    return Balance(
+        int(row["debits_posted"] or 0),
+        int(row["credits_posted"] or 0),
+        int(row["debits_pending"] or 0),
+        int(row["credits_pending"] or 0),
+    )
+
+
+_BALANCE_FIELDS = ("debits_posted", "credits_posted", "debits_pending", "credits_pending")
 
 
 def balance(account_id: int) -> Balance:
-    raise NotImplementedError
+    """The account's balance now. Raises LedgerError(ACCOUNT_NOT_FOUND)."""
+    row = Account.objects.filter(id=account_id).values(*_BALANCE_FIELDS).first()
+    if row is None:
+        raise LedgerError(LedgerErrorCode.ACCOUNT_NOT_FOUND)
+    return _balance_of(row)
 
 
 def balances(account_ids: list[int]) -> dict[int, Balance]:
-    raise NotImplementedError
+    """Balances of the accounts that exist among account_ids, in one query."""
+    rows = Account.objects.filter(id__in=list(account_ids)).values("id", *_BALANCE_FIELDS)
+    return {row["id"]: _balance_of(row) for row in rows}
 
 
 def group_balance(group: str) -> Balance:
-    raise NotImplementedError
+    """The sum over the group's accounts, from their balance rows (an index on group; entries are not read)."""
+    row = Account.objects.filter(group=group).aggregate(**{f: Sum(f) for f in _BALANCE_FIELDS})
+    return _balance_of(row)
 
 
 def account_history(account_id: int) -> QuerySet:
-    raise NotImplementedError
+    """The account's entries, newest first, each annotated with its transfer's facts.
+
+    Every row is an Entry with: transfer_id, is_debit, posted, pending (what it added to the balance columns)
+    and the annotations direction ("debit"/"credit"), amount, code, phase, memo, created_at, other_account_id,
+    other_account_code, pending_transfer_id, reverses_transfer_id. Slice it to paginate.
+    """
+    return (
+        Entry.objects.filter(account_id=account_id)
+        .annotate(
+            direction=Case(When(is_debit=True, then=Value("debit")), default=Value("credit")),
+            amount=F("transfer__amount"),
+            code=F("transfer__code"),
+            phase=F("transfer__phase"),
+            memo=F("transfer__memo"),
+            created_at=F("transfer__created_at"),
+            client_id=F("transfer__client_id"),
+            other_account_id=Case(
+                When(is_debit=True, then=F("transfer__credit_account_id")), default=F("transfer__debit_account_id")
+            ),
+            other_account_code=Case(
+                When(is_debit=True, then=F("transfer__credit_account__code")),
+                default=F("transfer__debit_account__code"),
+            ),
+            pending_transfer_id=F("transfer__pending_id"),
+            reverses_transfer_id=F("transfer__reverses_id"),
+        )
+        .order_by("-transfer_id", "is_debit")
+    )
 
 
 def expire_pending(now: Any = None) -> int:
-    raise NotImplementedError
+    """Void every pending transfer whose timeout has passed (at `now`, default the current time).
+
+    Returns how many this call expired. Safe to run concurrently: each expiry has the client id
+    "ledger:expire:<pending id>", so a second runner replays instead of expiring twice.
+    """
+    now = now or timezone.now()
+    expired = 0
+    for _round in range(10_000):  # bounded: 500 a round
+        due = list(
+            OpenPending.objects.filter(expires_at__lte=now)
+            .order_by("expires_at", "transfer_id")
+            .values_list("transfer_id", flat=True)[:500]
+        )
+        if not due:
+            break
+        requests = [
+            TransferRequest(client_id=f"ledger:expire:{pid}", debit_account_id=0, credit_account_id=0, amount=0,
+                            ledger="", void_pending_id=pid)
+            for pid in due
+        ]
+        results = _run(requests, kind=_KIND_EXPIRE, now=now)
+        fresh = sum(1 for r in results if r.ok and not r.replayed)
+        expired += fresh
+        if fresh == 0:
+            break
+    return expired
+
+
+def transfer_get(transfer_id: int) -> Transfer | None:
+    """A transfer by id (read-only; transfers never change)."""
+    return Transfer.objects.filter(id=transfer_id).first()

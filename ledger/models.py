@@ -108,9 +108,12 @@ class Transfer(models.Model):
 class Entry(models.Model):
     """One side of a transfer on one account: what it added to the posted and pending columns.
 
-    `posted` is never negative; `pending` is negative when a hold is released (post, void, expire).
+    `posted` is never negative; `pending` is negative when a hold is released (post, void, expire). Both sides
+    of a transfer carry the same two numbers, so its entries sum to zero. The primary key (transfer, side)
+    keeps a transfer's entries together in the index that verify and the sealer read in transfer order.
     """
 
+    pk = models.CompositePrimaryKey("transfer_id", "is_debit")
     transfer = models.ForeignKey(Transfer, models.PROTECT, related_name="entries", db_index=False)
     account = models.ForeignKey(Account, models.PROTECT, related_name="entries", db_index=False)
     is_debit = models.BooleanField()
