@@ -36,7 +36,7 @@ def _tune_once(server: object, data_dir: Path) -> bool:
     marker = data_dir / ".huzhu-tuned"
     if marker.exists():
         return False
-    from pgserver._commands import pg_ctl
+    from pgserver._commands import pg_ctl  # type: ignore[attr-defined]
 
     for name, value in TUNING.items():
         server.psql(f"ALTER SYSTEM SET {name} = '{value}';")  # type: ignore[attr-defined]

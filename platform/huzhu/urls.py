@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.db import connection
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.urls import include, path, re_path
 
 from huzhu.graphql.view import HuzhuGraphQLView
@@ -16,7 +17,7 @@ def healthz(_request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok" if ok else "degraded", "database": ok})
 
 
-def web_app(_request: HttpRequest) -> HttpResponse:
+def web_app(_request: HttpRequest) -> HttpResponseBase:
     """The single-page web app; its client-side router handles the path."""
     index = settings.FRONTEND_DIST / "index.html"
     if index.exists():

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -30,7 +31,7 @@ class ServiceError(Exception):
     def __init__(
         self,
         code: models.TextChoices | str,
-        message: str | None = None,
+        message: str | Promise | None = None,
         *,
         field: str | None = None,
         params: dict[str, Any] | None = None,

@@ -94,5 +94,5 @@ class BaseMutation(graphene.Mutation):
             return cls(errors=[{"field": exc.field, "code": exc.code, "message": exc.message}])
 
     @classmethod
-    def perform(cls, info: Any, **arguments: Any) -> Any:  # pragma: no cover - abstract
+    def perform(cls, info: Any, *args: Any, **arguments: Any) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError
