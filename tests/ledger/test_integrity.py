@@ -1,0 +1,147 @@
+"""Seals and verify: a clean ledger verifies; an edit made behind the triggers' back is found and named."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from ledger import api, integrity
+from ledger.api import TransferRequest
+from ledger.models import Seal, Transfer
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def seal_everything(expected: int) -> None:
+    """Seal until `expected` transfers are sealed. Sealing waits for every older transaction in the cluster to
+    end (other test runs share the server), so this polls, bounded."""
+    deadline = time.monotonic() + 60
+    while sum(Seal.objects.values_list("transfer_count", flat=True)) < expected:
+        integrity.seal(max_transfers=7)  # small blocks: several seals in the chain
+        assert time.monotonic() < deadline, "sealing did not catch up within 60 s"
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def ledger_with_history() -> Iterator[dict[str, int]]:
+    issuer = api.account_open(ledger="TIME", code="v-issuer", debits_must_not_exceed_credits=False)
+    alice = api.account_open(ledger="TIME", code="v-alice")
+    bob = api.account_open(ledger="TIME", code="v-bob")
+    results = api.create_transfers([TransferRequest(f"v-{i}", issuer.id, alice.id, 10 + i, "TIME") for i in range(20)])
+    pending = api.transfer(client_id="v-p", debit_account_id=alice.id, credit_account_id=bob.id, amount=50,
+                           ledger="TIME", pending=True)
+    api.post_pending(client_id="v-post", pending_id=pending.transfer_id, amount=20)
+    api.reverse(client_id="v-rev", transfer_id=results[3].transfer_id)
+    seal_everything(Transfer.objects.count())
+    yield {"issuer": issuer.id, "alice": alice.id, "bob": bob.id, "tenth": results[9].transfer_id,
+           "post": Transfer.objects.get(client_id="v-post").id}
+
+
+def behind_the_triggers(sql: str, *params: object) -> None:
+    with connection.cursor() as cursor:
+        for table in ("ledger_transfer", "ledger_entry", "ledger_seal"):
+            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {table}_append_only")
+        try:
+            cursor.execute(sql, params)
+        finally:
+            for table in ("ledger_transfer", "ledger_entry", "ledger_seal"):
+                cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {table}_append_only")
+
+
+def test_it_verifies_a_clean_ledger(ledger_with_history: dict[str, int]) -> None:
+    report = integrity.verify()
+    assert report.ok, report.lines()
+    assert report.transfers == report.sealed == Transfer.objects.count() == 23
+    assert report.seals >= 2 and report.accounts == 3 and len(report.head) == 64
+
+
+def test_it_names_a_transfer_whose_amount_was_edited(ledger_with_history: dict[str, int]) -> None:
+    # given the tenth transfer's amount and its entries edited consistently, balances fixed up too
+    tenth = ledger_with_history["tenth"]
+    behind_the_triggers("UPDATE ledger_transfer SET amount = amount + 100 WHERE id = %s", tenth)
+    behind_the_triggers("UPDATE ledger_entry SET posted = posted + 100 WHERE transfer_id = %s", tenth)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE ledger_account SET credits_posted = credits_posted + 100 WHERE id = %s",
+                       [ledger_with_history["alice"]])
+        cursor.execute("UPDATE ledger_account SET debits_posted = debits_posted + 100 WHERE id = %s",
+                       [ledger_with_history["issuer"]])
+    # when verify runs
+    report = integrity.verify()
+    # then it names that transfer: its digest differs from the one sealed
+    assert not report.ok
+    assert report.first_bad_transfer == tenth and "digest" in report.bad_transfer_reason
+    assert report.bad_accounts == []
+
+
+def test_it_names_a_transfer_whose_entry_was_edited(ledger_with_history: dict[str, int]) -> None:
+    post = ledger_with_history["post"]
+    behind_the_triggers("UPDATE ledger_entry SET posted = posted - 5 WHERE transfer_id = %s AND is_debit", post)
+    report = integrity.verify()
+    assert report.first_bad_transfer == post and "entries" in report.bad_transfer_reason
+    assert report.bad_accounts == [ledger_with_history["alice"]]
+
+
+def test_it_names_a_deleted_transfer(ledger_with_history: dict[str, int]) -> None:
+    tenth = ledger_with_history["tenth"]
+    behind_the_triggers("DELETE FROM ledger_entry WHERE transfer_id = %s", tenth)
+    behind_the_triggers("DELETE FROM ledger_transfer WHERE id = %s", tenth)
+    report = integrity.verify()
+    assert report.first_bad_transfer == tenth and "missing" in report.bad_transfer_reason
+
+
+def test_it_names_accounts_whose_balance_does_not_match_their_entries(ledger_with_history: dict[str, int]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE ledger_account SET credits_posted = credits_posted + 1 WHERE id = %s",
+                       [ledger_with_history["bob"]])
+    report = integrity.verify()
+    assert not report.ok and report.bad_accounts == [ledger_with_history["bob"]]
+    assert report.first_bad_transfer is None
+
+
+def test_it_finds_a_rewritten_seal(ledger_with_history: dict[str, int]) -> None:
+    # given a seal in the middle of the chain rewritten with a hash that matches its own (forged) digests
+    first, second = Seal.objects.order_by("xid_from")[:2]
+    behind_the_triggers(
+        "UPDATE ledger_seal SET digests = overlay(digests placing '\\x00'::bytea from 1 for 1), "
+        "hash = sha256(prev_hash || overlay(digests placing '\\x00'::bytea from 1 for 1)) WHERE id = %s",
+        first.id,
+    )
+    report = integrity.verify()
+    # then the next seal no longer chains to it, and the forged transfer's digest differs
+    assert report.bad_seal == second.id and report.bad_seal_reason == "chain broken"
+    assert report.first_bad_transfer == first.ids[0]
+
+
+def test_it_checks_unsealed_transfers_entries_too() -> None:
+    issuer = api.account_open(ledger="TIME", code="u-issuer", debits_must_not_exceed_credits=False)
+    alice = api.account_open(ledger="TIME", code="u-alice")
+    result = api.transfer(client_id="u-1", debit_account_id=issuer.id, credit_account_id=alice.id, amount=5,
+                          ledger="TIME")
+    # an extra entry inserted (inserts are allowed: append-only) unbalances the transfer before it is sealed
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM ledger_open_pending")  # unrelated mutable table stays usable
+    behind_the_triggers("UPDATE ledger_entry SET account_id = %s WHERE transfer_id = %s AND NOT is_debit",
+                        issuer.id, result.transfer_id)
+    report = integrity.verify()
+    assert report.first_bad_transfer == result.transfer_id
+
+
+def test_the_command_reports_ok_and_fails_naming_the_transfer(
+    ledger_with_history: dict[str, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # given a verified ledger, the command says OK
+    call_command("ledger_verify")
+    assert "OK" in capsys.readouterr().out
+    call_command("ledger_seal")
+    assert "head" in capsys.readouterr().out
+    # when a transfer's memo is edited behind the triggers' back
+    tenth = ledger_with_history["tenth"]
+    behind_the_triggers("UPDATE ledger_transfer SET memo = '{\"edited\": true}' WHERE id = %s", tenth)
+    # then the command fails and names it
+    with pytest.raises(CommandError, match=f"first bad transfer {tenth}"):
+        call_command("ledger_verify")
+    assert f"FIRST BAD TRANSFER: {tenth}" in capsys.readouterr().out
