@@ -12,9 +12,13 @@ import os
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 os.environ.setdefault("HUZHU_FAST_HASHER", "1")
+# pytest-django imports the settings before this file, so the variable above comes too late for settings.py:
+# switch to the fast hasher here too (nothing has been hashed yet, so Django has not cached the slow one).
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
