@@ -118,7 +118,9 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 5000, "expiry": 30},
+            # socket_timeout above channels-redis's 5 s BZPOPMIN: redis-py 8's default read timeout of 5 s
+            # otherwise interrupts every idle receive with "Timeout reading from ..." (redis-py issue 4091).
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}], "capacity": 5000, "expiry": 30},
         }
     }
 else:
