@@ -73,10 +73,11 @@ def charge_object(donation: Any, *, amount_refunded: int) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def localstripe_url() -> Iterator[str]:
+def localstripe_url(tmp_path_factory: Any) -> Iterator[str]:
     port = free_port()
+    log = (tmp_path_factory.mktemp("localstripe") / "localstripe.log").open("w")
     proc = subprocess.Popen([sys.executable, str(Path(__file__).with_name("localstripe_runner.py")), str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_for(url + "/v1/balance", proc=proc)
@@ -115,18 +116,21 @@ def _database_url() -> str:
 
 
 @pytest.fixture(scope="session")
-def webhook_server(django_db_setup: Any, django_db_blocker: Any, localstripe_url: str) -> Iterator[str]:
+def webhook_server(django_db_setup: Any, django_db_blocker: Any, localstripe_url: str,
+                   tmp_path_factory: Any) -> Iterator[str]:
     """`huzhu serve` on a free port against this run's test database; localstripe delivers webhooks to it."""
     with django_db_blocker.unblock():
         database_url = _database_url()
     port = free_port()
+    log = (tmp_path_factory.mktemp("server") / "server.log").open("w")
     env = {k: v for k, v in os.environ.items() if k not in ("HUZHU_TEST_DB", "PYTEST_CURRENT_TEST")}
     env.update(DATABASE_URL=database_url, STRIPE_SECRET_KEY=STRIPE_KEY, STRIPE_PUBLISHABLE_KEY="pk_test_huzhu",
                STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET, STRIPE_API_BASE=localstripe_url, HUZHU_INPROCESS_WORKER="0",
-               EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", HUZHU_FAST_HASHER="1")
+               EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", HUZHU_FAST_HASHER="1",
+               LOG_LEVEL="INFO")
     proc = subprocess.Popen([str(Path(sys.executable).with_name("huzhu")), "serve", "--host", "127.0.0.1",
                              "--port", str(port), "--no-worker"], env=env, cwd=str(ROOT),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_for(url + "/healthz", proc=proc, timeout=60)

@@ -241,7 +241,8 @@ def donation_refund(
 
     Administrators refund any gift; workstation staff the offline gifts recorded in their region.
     """
-    donation = Donation.objects.select_for_update().select_related("fund").filter(pk=donation_id).first()
+    donation = (Donation.objects.select_for_update(of=("self",)).select_related("fund")
+                .filter(pk=donation_id).first())
     if donation is None or not _can_refund(actor, donation):
         raise GivingError(GivingErrorCode.NOT_FOUND, field="donationId")
     idempotency_key = check_text(idempotency_key, field="idempotencyKey", max_length=100, required=True)

@@ -239,7 +239,8 @@ def _existing(idempotency_key: str, *, fund: Fund, need_id: int | None, project_
 
 
 def _lock_fund(fund_account_id: int) -> Fund:
-    fund = Fund.objects.select_for_update().select_related("region").filter(ledger_account_id=fund_account_id).first()
+    fund = (Fund.objects.select_for_update(of=("self",)).select_related("region")
+            .filter(ledger_account_id=fund_account_id).first())
     if fund is None:
         raise GivingError(GivingErrorCode.NOT_FOUND, field="fundAccount")
     return fund

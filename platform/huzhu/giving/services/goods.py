@@ -272,7 +272,7 @@ def stock_reserve(
 
 
 def _reservation(actor: User | None, reservation_id: int) -> StockReservation:
-    reservation = (StockReservation.objects.select_for_update()
+    reservation = (StockReservation.objects.select_for_update(of=("self",))
                    .select_related("stock_item__workstation__region").filter(pk=reservation_id).first())
     if reservation is None:
         raise GivingError(GivingErrorCode.NOT_FOUND, field="reservationId")
@@ -297,7 +297,7 @@ def _reservation_step(actor: User | None, reservation_id: int, *, to: str, kind:
     if reservation.status not in allowed_from:
         raise GivingError(GivingErrorCode.WRONG_STATE)
     # Lock order: the item row after the reservation row, in every path (reserve locks the item only).
-    stock_item = StockItem.objects.select_for_update().select_related("workstation__region").get(
+    stock_item = StockItem.objects.select_for_update(of=("self",)).select_related("workstation__region").get(
         pk=reservation.stock_item_id)
     need = need_info(reservation.need_id)
     for lot_id, units in _lots_of(reservation):

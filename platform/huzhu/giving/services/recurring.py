@@ -110,7 +110,8 @@ def recurring_charge_one(plan_id: int, *, today: date) -> Donation | None:
     """Charge one due plan (its own transaction): a pending Donation and an off-session PaymentIntent. The
     donation's idempotency key names the month, so a re-run of the job never charges a month twice."""
     with transaction.atomic():
-        plan = (RecurringDonation.objects.select_for_update(skip_locked=True).select_related("donor", "fund")
+        plan = (RecurringDonation.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("donor", "fund")
                 .filter(pk=plan_id, status=RecurringDonation.Status.ACTIVE, next_charge_on__lte=today).first())
         if plan is None:
             return None

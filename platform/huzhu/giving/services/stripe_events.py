@@ -38,7 +38,7 @@ def _get(obj: Any, key: str, default: Any = None) -> Any:
 
 def _donation_for_intent(intent: Any) -> Donation | None:
     intent_id = _get(intent, "id")
-    qs = Donation.objects.select_for_update().select_related("fund", "donor")
+    qs = Donation.objects.select_for_update(of=("self",)).select_related("fund", "donor")
     donation = qs.filter(stripe_payment_intent_id=intent_id).first() if intent_id else None
     if donation is None:
         raw = str(_get(_get(intent, "metadata", {}), "donation_id", "") or "")
@@ -85,7 +85,7 @@ def _failed(intent: Any, status: str) -> tuple[str, str]:
 
 def _refunded(charge: Any) -> tuple[str, str]:
     intent_id = _get(charge, "payment_intent")
-    donation = (Donation.objects.select_for_update().select_related("fund")
+    donation = (Donation.objects.select_for_update(of=("self",)).select_related("fund")
                 .filter(stripe_payment_intent_id=intent_id).first() if intent_id else None)
     if donation is None:
         return "unknown_object", f"no donation for charge {_get(charge, 'id')}"
