@@ -130,11 +130,36 @@ _BIGINT_MAX = 2**63 - 1
 _MAX_MEMO_CHARS = 8000
 _KIND_NEW, _KIND_POST, _KIND_VOID, _KIND_EXPIRE = 0, 1, 2, 3
 
+# The arrays travel as PostgreSQL array literals in text: building them with str.join is several times faster
+# than adapting Python lists element by element, and dominates the cost of a 10,000-transfer call otherwise.
 _SQL = (
-    "SELECT * FROM ledger_create_transfers(%s::text[], %s::bytea[], %s::bigint[], %s::bigint[], %s::bigint[], "
-    "%s::text[], %s::text[], %s::smallint[], %s::boolean[], %s::integer[], %s::bigint[], %s::bigint[], "
-    "%s::boolean[], %s::text[], %s::text[], %s::timestamptz)"
+    "SELECT * FROM ledger_create_transfers(%s::text::text[], %s::text::bytea[], %s::text::bigint[], "
+    "%s::text::bigint[], %s::text::bigint[], %s::text::text[], %s::text::text[], %s::text::smallint[], "
+    "%s::text::boolean[], %s::text::integer[], %s::text::bigint[], %s::text::bigint[], %s::text::boolean[], "
+    "%s::text::text[], %s::text::text[], %s::timestamptz)"
 )
+
+
+def _ints(values: list[Any]) -> str:
+    return "{" + ",".join("NULL" if v is None else str(v) for v in values) + "}"
+
+
+def _texts(values: list[Any]) -> str:
+    return "{" + ",".join(
+        "NULL" if v is None else '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values
+    ) + "}"
+
+
+def _bools(values: list[bool]) -> str:
+    return "{" + ",".join("t" if v else "f" for v in values) + "}"
+
+
+def _byteas(values: list[bytes]) -> str:
+    return "{" + ",".join('"\\\\x' + v.hex() + '"' for v in values) + "}"
+
+
+_ENCODERS = (_texts, _byteas, _ints, _ints, _ints, _texts, _texts, _ints, _bools, _ints, _ints, _ints, _bools,
+             _texts, _texts)
 
 
 def _is_int(value: Any) -> bool:
@@ -203,11 +228,8 @@ def _prepare(req: TransferRequest, kind: int) -> tuple[list[Any], str | None]:
             str(error)
         )
     # The body that idempotency compares: everything the caller asked for except the client id and the chaining.
-    body = json.dumps(
-        [kind, debit, credit, amount, ledger, code, bool(req.pending), timeout, target, req.reverses_id, memo_text],
-        separators=(",", ":"),
-        ensure_ascii=False,
-    )
+    body = repr((kind, debit, credit, amount, ledger, code, bool(req.pending), timeout, target, req.reverses_id,
+                 memo_text))
     digest = hashlib.sha256(body.encode()).digest()[:16]
     row = [client_id, digest, debit, credit, amount, ledger, code, kind, bool(req.pending), timeout, target,
            req.reverses_id, bool(req.linked), memo_text, None]
@@ -218,9 +240,9 @@ def _run(requests: list[TransferRequest], kind: int = _KIND_NEW, now: Any = None
     if not requests:
         return []
     rows = [_prepare(r, kind)[0] for r in requests]
-    columns = [list(col) for col in zip(*rows, strict=True)]
+    params = [encode(list(col)) for encode, col in zip(_ENCODERS, zip(*rows, strict=True), strict=True)]
     with connection.cursor() as cursor:
-        cursor.execute(_SQL, [*columns, now])
+        cursor.execute(_SQL, [*params, now])
         fetched = cursor.fetchall()
     results: list[TransferResult] = []
     for req, row in zip(requests, fetched, strict=True):

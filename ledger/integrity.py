@@ -133,7 +133,7 @@ checked AS (
     SELECT coalesce(cur.id, sealed.id) AS id, cur.id IS NOT NULL AS present, sealed.id IS NOT NULL AS is_sealed,
            CASE WHEN cur.id IS NULL THEN 'missing: sealed but no longer in the table'
                 WHEN NOT cur.entries_ok THEN 'entries do not match the transfer'
-                WHEN sealed.id IS NULL AND cur.txid < %(horizon)s::text::xid8
+                WHEN sealed.id IS NULL AND cur.txid < %(horizon)s
                      THEN 'not in its seal: inserted or moved after sealing'
                 WHEN sealed.id IS NOT NULL AND cur.digest <> sealed.digest THEN 'digest differs from its seal'
            END AS problem

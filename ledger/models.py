@@ -2,8 +2,14 @@
 
 Transfers and entries are append-only: triggers created in migration 0002 refuse UPDATE and DELETE on them.
 Accounts (their balance columns and the closed flag) and the open-pending index are the only rows that change.
-Every write goes through the PL/pgSQL function ledger_create_transfers (see ledger/sql.py); nothing here
+Every write goes through the PL/pgSQL function ledger_create_transfers (migrations 0002, 0003); nothing here
 saves transfers through the ORM.
+
+The references from transfers and entries to accounts and transfers carry no database FOREIGN KEY constraint:
+Django makes them DEFERRABLE INITIALLY DEFERRED, and six referential checks per transfer at commit cost more
+than the whole posting. They hold anyway: the posting function writes only rows that reference accounts it
+has locked and transfers it has read or is inserting, accounts cannot be deleted (a trigger refuses it),
+transfers and entries cannot be deleted (append-only), and `huzhu ledger verify` reports any dangling one.
 """
 
 from __future__ import annotations
@@ -69,20 +75,24 @@ class Transfer(models.Model):
 
     A pending transfer holds the amount; its resolution (post, void, expire) is a NEW transfer whose `pending`
     points at it (unique: a pending transfer is resolved at most once). A correction is a new transfer whose
-    `reverses` points at the transfer it corrects. `txid` (xid8, added in SQL) lets the sealer know which
-    transfers are surely committed.
+    `reverses` points at the transfer it corrects. `txid` (the inserting transaction's id, a bigint column
+    added in SQL) lets the sealer know which transfers are surely committed.
     """
 
     client_id = models.CharField(max_length=128, unique=True)
     request_hash = models.BinaryField(max_length=16)
     ledger = models.CharField(max_length=8, choices=Ledger.choices)
-    debit_account = models.ForeignKey(Account, models.PROTECT, related_name="+", db_index=False)
-    credit_account = models.ForeignKey(Account, models.PROTECT, related_name="+", db_index=False)
+    debit_account = models.ForeignKey(Account, models.PROTECT, related_name="+", db_index=False, db_constraint=False)
+    credit_account = models.ForeignKey(Account, models.PROTECT, related_name="+", db_index=False, db_constraint=False)
     amount = models.BigIntegerField()
     code = models.CharField(max_length=32, blank=True, default="")
     phase = models.CharField(max_length=8, choices=Phase.choices, default=Phase.POSTED)
-    pending = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="+", db_index=False)
-    reverses = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="+", db_index=False)
+    pending = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="+", db_index=False, db_constraint=False
+    )
+    reverses = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="+", db_index=False, db_constraint=False
+    )
     expires_at = models.DateTimeField(null=True, blank=True)
     memo = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField()
@@ -114,8 +124,8 @@ class Entry(models.Model):
     """
 
     pk = models.CompositePrimaryKey("transfer_id", "is_debit")
-    transfer = models.ForeignKey(Transfer, models.PROTECT, related_name="entries", db_index=False)
-    account = models.ForeignKey(Account, models.PROTECT, related_name="entries", db_index=False)
+    transfer = models.ForeignKey(Transfer, models.PROTECT, related_name="entries", db_index=False, db_constraint=False)
+    account = models.ForeignKey(Account, models.PROTECT, related_name="entries", db_index=False, db_constraint=False)
     is_debit = models.BooleanField()
     posted = models.BigIntegerField(default=0)
     pending = models.BigIntegerField(default=0)
