@@ -190,6 +190,9 @@ class TimeBankRedemptionType(DjangoObjectType):
     member = graphene.Field(TimeBankMemberType, required=True)
     region = graphene.Field(RegionType, required=True)
 
+    def resolve_status(root: Redemption, _info: Any) -> str:
+        return str(root.status)
+
 
 class TimeBankLinkType(DjangoObjectType):
     class Meta:
@@ -201,6 +204,9 @@ class TimeBankLinkType(DjangoObjectType):
     status = graphene.Field(LinkStatusEnum, required=True)
     from_member = graphene.Field(TimeBankMemberType, required=True)
     to_member = graphene.Field(TimeBankMemberType, required=True)
+
+    def resolve_status(root: TimeBankLink, _info: Any) -> str:
+        return str(root.status)
 
 
 class TimeBankGiftType(DjangoObjectType):
