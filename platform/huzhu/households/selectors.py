@@ -72,7 +72,7 @@ def _annotated(qs: QuerySet[Household]) -> QuerySet[Household]:
 
 def with_household_relations(qs: QuerySet[Household]) -> QuerySet[Household]:
     """What the Household type shows, loaded in a fixed number of queries for any number of rows."""
-    return qs.select_related("region", "region__parent", "registered_by").prefetch_related(
+    return qs.select_related("region", "region__parent", "registered_by", "registered_by__region").prefetch_related(
         Prefetch("members", queryset=HouseholdMember.objects.order_by("position")),
         Prefetch("needs", queryset=Need.objects.order_by("-urgent", "opened_at", "id")),
         Prefetch("needs__history", queryset=NeedStatusChange.objects.select_related("actor").order_by("at", "id")),
@@ -120,7 +120,8 @@ def need_scope(*, actor: User | None) -> QuerySet[Need]:
 
 def with_need_relations(qs: QuerySet[Need]) -> QuerySet[Need]:
     return qs.select_related(
-        "household", "household__region", "household__region__parent", "household__registered_by"
+        "household", "household__region", "household__region__parent", "household__registered_by",
+        "household__registered_by__region",
     ).prefetch_related(
         Prefetch("history", queryset=NeedStatusChange.objects.select_related("actor").order_by("at", "id")),
         Prefetch("household__members", queryset=HouseholdMember.objects.order_by("position")),
