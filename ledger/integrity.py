@@ -5,8 +5,9 @@ SQL function ledger_seal hashes the next block of transfers that are surely comm
 inside the posting transaction would make every writer wait for the previous one.
 
 verify() recomputes, in a few set-based SQL statements:
-1. every account's four balance columns from its entries;
-2. every transfer's entries (two, one per side, both carrying the same numbers that fit the transfer's phase);
+1. every account's four balance columns from its entries (and entries on accounts that do not exist);
+2. every transfer's entries (two, one per side, both carrying the same numbers that fit the transfer's phase),
+   and entries whose transfer does not exist;
 3. every transfer's digest (sha256 of a deterministic text of the transfer and its entries), compared with
    the digest its seal recorded; transfers missing from their block, or unsealed inside a sealed range;
 4. every seal: hash = sha256(prev_hash || digests), prev_hash = the previous seal's hash, contiguous ranges.
@@ -113,7 +114,7 @@ WITH e AS (
            min(e.posted) AS po_min, max(e.posted) AS po, min(e.pending) AS pe_min, max(e.pending) AS pe
       FROM ledger_entry e GROUP BY e.transfer_id),
 cur AS (
-    SELECT t.id, t.txid,
+    SELECT coalesce(t.id, e.transfer_id) AS id, t.id IS NOT NULL AS has_row, t.txid,
            sha256(convert_to(ledger_transfer_text(t) || '|' || coalesce(e.etext, ''), 'UTF8')) AS digest,
            coalesce(e.n = 2 AND e.da = t.debit_account_id AND e.ca = t.credit_account_id
                     AND e.po_min = e.po AND e.pe_min = e.pe
@@ -125,13 +126,14 @@ cur AS (
                         ELSE e.po = 0 AND e.pe = -t.amount
                              AND t.amount = (SELECT p.amount FROM ledger_transfer p WHERE p.id = t.pending_id)
                         END, false) AS entries_ok
-      FROM ledger_transfer t LEFT JOIN e ON e.transfer_id = t.id),
+      FROM ledger_transfer t FULL JOIN e ON e.transfer_id = t.id),
 sealed AS (
     SELECT u.id, substring(s.digests FROM (u.ord::integer - 1) * 32 + 1 FOR 32) AS digest
       FROM ledger_seal s CROSS JOIN LATERAL unnest(s.ids) WITH ORDINALITY AS u(id, ord)),
 checked AS (
-    SELECT coalesce(cur.id, sealed.id) AS id, cur.id IS NOT NULL AS present, sealed.id IS NOT NULL AS is_sealed,
-           CASE WHEN cur.id IS NULL THEN 'missing: sealed but no longer in the table'
+    SELECT coalesce(cur.id, sealed.id) AS id, coalesce(cur.has_row, false) AS present,
+           sealed.id IS NOT NULL AS is_sealed,
+           CASE WHEN cur.id IS NULL OR NOT cur.has_row THEN 'missing: sealed or with entries, but no transfer row'
                 WHEN NOT cur.entries_ok THEN 'entries do not match the transfer'
                 WHEN sealed.id IS NULL AND cur.txid < %(horizon)s
                      THEN 'not in its seal: inserted or moved after sealing'

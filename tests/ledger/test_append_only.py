@@ -43,3 +43,10 @@ def test_it_refuses_orm_updates_and_deletes(book: Book) -> None:
     # balances are not append-only: they change with every transfer (closing changes a flag)
     api.account_close(account_id=book.bob.id)
     assert api.balance(book.alice.id).posted == 60
+
+
+def test_it_refuses_to_delete_an_account(book: Book) -> None:
+    # accounts are closed, never deleted: transfers and entries point at them without a foreign key
+    with pytest.raises(DatabaseError, match="never deleted"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM ledger_account WHERE id = %s", [book.carol.id])
+    assert api.account_get("t-carol") is not None

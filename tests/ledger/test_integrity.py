@@ -145,3 +145,13 @@ def test_the_command_reports_ok_and_fails_naming_the_transfer(
     with pytest.raises(CommandError, match=f"first bad transfer {tenth}"):
         call_command("ledger_verify")
     assert f"FIRST BAD TRANSFER: {tenth}" in capsys.readouterr().out
+
+
+def test_it_names_a_transfer_deleted_before_sealing_by_its_left_over_entries() -> None:
+    issuer = api.account_open(ledger="TIME", code="o-issuer", debits_must_not_exceed_credits=False)
+    alice = api.account_open(ledger="TIME", code="o-alice")
+    result = api.transfer(client_id="o-1", debit_account_id=issuer.id, credit_account_id=alice.id, amount=5,
+                          ledger="TIME")
+    behind_the_triggers("DELETE FROM ledger_transfer WHERE id = %s", result.transfer_id)
+    report = integrity.verify()
+    assert report.first_bad_transfer == result.transfer_id and "no transfer row" in report.bad_transfer_reason
