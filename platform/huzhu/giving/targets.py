@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
+from django.utils import translation
 
 from huzhu.regions.models import Region
 
@@ -86,9 +87,11 @@ def need_info(need_id: int | None, *, for_update: bool = False) -> NeedInfo | No
         return None
     household = need.household
     head = HouseholdMember.objects.filter(household_id=household.pk, relation="head").first()
-    parts = [f"{Category(household.category).label}家庭"] if household.category in Category.values else []
-    if head is not None and head.age_band in AgeBand.values:
-        parts.append(f"户主 {AgeBand(head.age_band).label}")
+    # The label is stored in trace rows, so it is written in the first language (zh-Hans), not the request's.
+    with translation.override("zh-hans"):
+        parts = [f"{Category(household.category).label}家庭"] if household.category in Category.values else []
+        if head is not None and head.age_band in AgeBand.values:
+            parts.append(f"户主 {AgeBand(head.age_band).label}")
     community = _community_of(household.region)
     tags = list(household.tags or [])
     return NeedInfo(

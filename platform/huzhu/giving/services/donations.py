@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.db import connection, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from huzhu.core.errors import MAX_FEN, check_text
@@ -125,21 +125,29 @@ def donation_succeed(donation: Donation, *, at: datetime | None = None) -> Donat
     trace_add(stage=DonationTraceEvent.Stage.RECEIVED, donation=donation, at=at, amount_fen=donation.amount_fen,
               detail=str(Donation.Channel(donation.channel).label))
     fund = donation.fund
+    with translation.override("zh-hans"):  # stored text is written in the first language
+        label = str(earmark_label(fund))
     trace_add(stage=DonationTraceEvent.Stage.EARMARKED, donation=donation, at=at, amount_fen=donation.amount_fen,
               community=fund.region if fund.kind == Fund.Kind.REGION else None, project_id=fund.project_id,
-              need_id=fund.need_id, beneficiary=earmark_label(fund))
+              need_id=fund.need_id, beneficiary=label)
     from huzhu.giving import tasks
 
     tasks.send_receipt_email.defer(donation_id=donation.pk)
     if donation.donor is not None:
-        publish.notify(
-            user=donation.donor, kind="donation_succeeded", title=publish.donation_succeeded_title(),
-            body=_("捐赠金额 ¥%(amount)s,票据号 %(number)s。") % {
-                "amount": f"{donation.amount_fen // 100}.{donation.amount_fen % 100:02d}",
-                "number": donation.receipt_number},
-            link=f"/giving/donations/{donation.pk}", data={"donation_id": donation.pk},
-        )
+        with translation.override(donation.donor.language or "zh-hans"):
+            _notify_succeeded(donation)
     return donation
+
+
+def _notify_succeeded(donation: Donation) -> None:
+    from huzhu.giving.amounts import yuan
+
+    publish.notify(
+        user=donation.donor, kind="donation_succeeded", title=publish.donation_succeeded_title(),
+        body=_("捐赠金额 ¥%(amount)s,票据号 %(number)s。") % {"amount": yuan(donation.amount_fen),
+                                                          "number": donation.receipt_number},
+        link=f"/giving/donations/{donation.pk}", data={"donation_id": donation.pk},
+    )
 
 
 def _workstation_for(actor: User, workstation_id: int) -> Workstation:
@@ -280,7 +288,7 @@ def stripe_refund_apply(donation: Donation, *, amount_refunded: int, charge_id: 
     posted = min(delta, free)
     if posted:
         _post_refund(donation, amount_fen=posted, key=f"stripe:{charge_id}:{already + posted}",
-                     source=DonationRefund.Source.STRIPE, reason=_("Stripe 退款"))
+                     source=DonationRefund.Source.STRIPE, reason="Stripe 退款")
     if delta > posted:
         donation.refund_unposted_fen += delta - posted
         donation.save(update_fields=["refund_unposted_fen"])
