@@ -25,6 +25,8 @@ class Command(BaseCommand):
 
             def advance(label: str, n: int) -> None:
                 if label not in tasks:
+                    for task_id in tasks.values():  # a new step began: the earlier ones are done
+                        progress.update(task_id, total=progress.tasks[task_id].completed)
                     tasks[label] = progress.add_task(label, total=None)
                 progress.update(tasks[label], advance=n)
 
