@@ -75,3 +75,80 @@ def test_it_answers_a_wrong_level_with_a_typed_error(gql: Any, regions: dict[str
     assert data["regionCreate"]["errors"][0]["field"] == "level"
     assert data["regionCreate"]["errors"][0]["code"] == "INVALID"
     assert not Region.objects.filter(code="t-x").exists()
+
+
+MOVE = """mutation($r: ID!, $p: ID!) { regionMove(regionId: $r, parentId: $p) {
+  region { code parentId } errors { field code message } } }"""
+REGIONS = """query($level: RegionLevel, $under: ID) { regions(level: $level, underId: $under) { code level } }"""
+
+
+def test_it_refuses_a_move_by_the_administrator_of_another_street(gql: Any, regions: dict[str, Any]) -> None:
+    # given the south street's administrator
+    from tests.conftest import make_user
+
+    sue = make_user("sue.admin@test.huzhu", ("administrator", regions["south"]))
+    # when she moves a north community under her street
+    data = gql(MOVE, {"r": gid(regions["north_c1"], "Region"), "p": gid(regions["south"], "Region")}, as_user=sue)
+    # then she is refused and the tree is unchanged
+    assert data["regionMove"]["errors"][0]["code"] == "PERMISSION_DENIED"
+    assert Region.objects.get(code="t-north-c1-g1").path.startswith(regions["north"].path)
+
+
+def test_it_moves_a_community_through_graphql(gql: Any, regions: dict[str, Any], ada_admin: Any) -> None:
+    data = gql(MOVE, {"r": gid(regions["north_c2"], "Region"), "p": gid(regions["south"], "Region")},
+               as_user=ada_admin)
+    assert data["regionMove"]["errors"] == []
+    assert data["regionMove"]["region"] == {"code": "t-north-c2", "parentId": gid(regions["south"], "Region")}
+    assert Region.objects.get(code="t-north-c2-g1").path.startswith(regions["south"].path)
+
+
+def test_it_refuses_moving_a_region_under_its_own_descendant(regions: dict[str, Any], ada_admin: Any) -> None:
+    with pytest.raises(ServiceError) as exc:
+        region_move(actor=ada_admin, region=regions["north"], new_parent=regions["north_c1"])
+    assert exc.value.code == "INVALID"
+    assert Region.objects.get(code="t-north").parent_id == regions["district"].id
+
+
+def test_it_refuses_a_duplicate_code(gql: Any, regions: dict[str, Any], ada_admin: Any) -> None:
+    data = gql(
+        """mutation($p: ID!) { regionCreate(name: "重复", code: "t-north-c1", level: community, parentId: $p) {
+             region { name } errors { field code message } } }""",
+        {"p": gid(regions["south"], "Region")}, as_user=ada_admin,
+    )
+    assert data["regionCreate"]["errors"][0]["field"] == "code"
+    assert data["regionCreate"]["errors"][0]["code"] == "CONFLICT"
+    assert not Region.objects.filter(name="重复").exists()
+
+
+def test_it_refuses_an_oversized_name(gql: Any, regions: dict[str, Any], ada_admin: Any) -> None:
+    data = gql(
+        """mutation($p: ID!, $n: String!) { regionCreate(name: $n, code: "t-big", level: community, parentId: $p) {
+             region { name } errors { field code message } } }""",
+        {"p": gid(regions["south"], "Region"), "n": "x" * 10_000}, as_user=ada_admin,
+    )
+    assert data["regionCreate"]["errors"][0]["code"] == "TOO_LONG"
+    assert not Region.objects.filter(code="t-big").exists()
+
+
+def test_it_lists_the_subtree_of_a_street_in_tree_order(gql: Any, regions: dict[str, Any],
+                                                        bob_volunteer_north: Any) -> None:
+    data = gql(REGIONS, {"under": gid(regions["south"], "Region")}, as_user=bob_volunteer_north)
+    assert [r["code"] for r in data["regions"]] == [
+        "t-south", "t-south-c1", "t-south-c1-g1", "t-south-c2", "t-south-c2-g1"
+    ]
+    streets = gql(REGIONS, {"level": "street"}, as_user=bob_volunteer_north)["regions"]
+    assert {r["code"] for r in streets} == {"t-north", "t-south"}
+
+
+def test_it_asks_an_anonymous_caller_to_log_in_for_regions(gql: Any, regions: dict[str, Any]) -> None:
+    body = gql.raw(REGIONS, {})
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert body["data"] is None or body["data"].get("regions") is None
+
+
+def test_it_answers_an_unknown_region_id_with_a_typed_error(gql: Any, regions: dict[str, Any],
+                                                            ada_admin: Any) -> None:
+    data = gql(MOVE, {"r": "UmVnaW9uOjk5OTk5OTk=", "p": gid(regions["south"], "Region")}, as_user=ada_admin)
+    assert data["regionMove"]["errors"][0] == {
+        "field": "regionId", "code": "NOT_FOUND", "message": "Not found, or you may not see it."
+    }
