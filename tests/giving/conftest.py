@@ -204,6 +204,9 @@ def projects(monkeypatch: Any, regions: Any) -> dict[str, Any]:
     from huzhu.giving.services import donations
 
     monkeypatch.setattr(donations, "project_info", lambda pid: table.get(pid))
+    from huzhu.giving import selectors
+
+    monkeypatch.setattr(selectors, "project_names", lambda ids: {i: table[i].name for i in ids if i in table})
     return {"a": table[101], "b": table[102]}
 
 
