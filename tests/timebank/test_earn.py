@@ -264,3 +264,41 @@ def test_it_publishes_the_new_balance_on_commit_only(
         assert len(seen) == 1
     finally:
         events.remove_hook(hook)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_keeps_the_storage_cap_when_different_services_are_confirmed_at_once(
+        regions: dict[str, Any], bob_volunteer_north: Any, sam_social_worker_north: Any) -> None:
+    # given a storage cap of 600 minutes
+    from huzhu.timebank.models import TimeBankRules
+    from huzhu.timebank.rules import rules_get
+    rules_get()
+    TimeBankRules.objects.filter(pk=1).update(storage_cap_minutes=600)
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(8)
+
+    # when eight different services of 100 minutes are confirmed for bob at the same moment
+    def confirm(i: int) -> None:
+        try:
+            barrier.wait()
+            earn_service_minutes(
+                volunteer=bob_volunteer_north, minutes=100, idempotency_key=f"task-{i}:bob",
+                confirmed_by=sam_social_worker_north, street=regions["north"],
+                organisation_name="北街道为老服务中心", service_date=date(2026, 3, 1),
+            )
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=confirm, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    # then all are recorded: bob's account stops at the cap and exactly the rest is in the pool
+    assert errors == []
+    assert balance(bob_volunteer_north).posted == 600
+    assert pool_balance(regions["north"]) == 200
+    assert sum(r.donated_minutes for r in EarnRecord.objects.all()) == 200
+    assert EarnedTotal.objects.get(member=member(bob_volunteer_north)).minutes == 800

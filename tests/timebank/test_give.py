@@ -170,3 +170,50 @@ def test_it_refuses_giving_for_someone_without_an_account(dave_volunteer_south: 
     with pytest.raises(ServiceError) as exc:
         timebank_give(actor=dave_volunteer_south, minutes=5, idempotency_key="x", to_pool_street=regions["south"])
     assert exc.value.code == "NOT_A_MEMBER"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_keeps_the_yearly_cap_under_concurrent_gifts(
+        regions: dict[str, Any], bob_volunteer_north: Any, ed_volunteer_north: Any,
+        sam_social_worker_north: Any) -> None:
+    # given bob with 1,000 minutes, linked with ed, and a yearly cap of 300
+    import threading
+    from datetime import date
+
+    from django.db import connection
+
+    from huzhu.timebank.models import TimeBankRules
+    from huzhu.timebank.rules import rules_get
+    from huzhu.timebank.services import earn_service_minutes
+    rules_get()
+    TimeBankRules.objects.filter(pk=1).update(yearly_give_cap_minutes=300)
+    for who, minutes in ((bob_volunteer_north, 1000), (ed_volunteer_north, 10)):
+        earn_service_minutes(volunteer=who, minutes=minutes, idempotency_key=f"e-{who.pk}",
+                             confirmed_by=sam_social_worker_north, street=regions["north"],
+                             organisation_name="org", service_date=date(2026, 1, 1))
+    link = link_request(actor=bob_volunteer_north, to_member=member(ed_volunteer_north))
+    link_accept(actor=ed_volunteer_north, link_id=link.pk)
+    codes: list[str] = []
+    barrier = threading.Barrier(8)
+
+    # when eight gifts of 100 are sent at once
+    def give(i: int) -> None:
+        try:
+            barrier.wait()
+            timebank_give(actor=bob_volunteer_north, minutes=100, idempotency_key=f"g{i}",
+                          to_member=member(ed_volunteer_north))
+            codes.append("ok")
+        except ServiceError as exc:
+            codes.append(exc.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=give, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    # then exactly three went through
+    assert sorted(codes) == ["YEARLY_GIVE_CAP"] * 5 + ["ok"] * 3
+    assert balance(ed_volunteer_north).posted == 310
+    assert Gift.objects.count() == 3

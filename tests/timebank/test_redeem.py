@@ -228,3 +228,27 @@ def test_it_refuses_cancelling_someone_elses_redemption(
             redemption_cancel(actor=who, redemption_id=redemption.pk)
         assert exc.value.code == "NOT_FOUND"
     assert Redemption.objects.get(pk=redemption.pk).status == "requested"
+
+
+def test_it_records_a_hold_that_the_ledger_expired(
+        old_bob: Any, regions: dict[str, Any], ada_admin: Any, alice_staff_north: Any) -> None:
+    # given holds expire after one day, and bob asked for a service
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from huzhu.timebank.services import redemptions_sync_expired
+    from ledger import api
+    rules_update(actor=ada_admin, redemption_hold_days=1)
+    redemption = redeem(old_bob, 100, regions["north_c1"])
+    assert balance(old_bob).available == 200
+    # when two days pass and the ledger's expiry runs, then the time bank's sync
+    assert api.expire_pending(now=timezone.now() + timedelta(days=2)) == 1
+    assert redemptions_sync_expired() == 1
+    # then the minutes are free again and the redemption is cancelled; delivering it now is refused
+    assert balance(old_bob).available == 300
+    assert Redemption.objects.get(pk=redemption.pk).status == "cancelled"
+    with pytest.raises(ServiceError) as exc:
+        redemption_settle(redemption_id=redemption.pk, delivered=True, actor=alice_staff_north)
+    assert exc.value.code == "ALREADY_SETTLED"
+    assert redemptions_sync_expired() == 0

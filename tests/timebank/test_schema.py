@@ -236,3 +236,43 @@ def test_it_hides_a_linked_persons_circumstances(
     assert mine == [{"fromMember": {"displayName": "王奶奶", "birthYear": None, "disabled": None, "livesAlone": None}}]
     assert TimeBankLink.objects.get().status == "accepted"
     assert Gift.objects.count() == 0
+
+
+REDEMPTIONS = """query($status: TimeBankRedemptionStatus) { timeBankRedemptions(first: 20, status: $status) {
+  totalCount edges { node { minutes region { code } member { displayName } } } } }"""
+
+
+def test_it_lists_redemptions_to_the_staff_of_the_region_where_they_are_delivered(
+        gql: Any, earn: Any, bob_volunteer_north: Any, alice_staff_north: Any, carol_staff_south: Any,
+        dave_volunteer_south: Any, regions: dict[str, Any]) -> None:
+    # given bob (north) asked for one service in the north and one in the south
+    from huzhu.timebank.services import timebank_redeem
+    earn(bob_volunteer_north, 300)
+    set_birth_year(bob_volunteer_north, date.today().year - 70)
+    for key, region in (("n", regions["north_c1"]), ("s", regions["south_c1"])):
+        timebank_redeem(actor=bob_volunteer_north, service_type="x", minutes=60, region=region, idempotency_key=key)
+    # then each street's staff sees the one delivered there, bob sees both, dave none
+    def codes(user: Any) -> list[str]:
+        data = gql(REDEMPTIONS, {"status": "requested"}, as_user=user)["timeBankRedemptions"]
+        return sorted(e["node"]["region"]["code"] for e in data["edges"])
+
+    assert codes(alice_staff_north) == ["t-north-c1"]
+    assert codes(carol_staff_south) == ["t-south-c1"]
+    assert codes(bob_volunteer_north) == ["t-north-c1", "t-south-c1"]
+    assert codes(dave_volunteer_south) == []
+
+
+def test_it_reads_a_page_of_history_in_a_fixed_number_of_queries(
+        gql: Any, earn: Any, bob_volunteer_north: Any) -> None:
+    # given 30 entries; a page of 3 and a page of 30 cost the same number of queries (no query per line)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    for i in range(30):
+        earn(bob_volunteer_north, 10, f"q{i}")
+    counts = []
+    for first in (3, 30):
+        with CaptureQueriesContext(connection) as ctx:
+            data = gql(HISTORY, {"first": first}, as_user=bob_volunteer_north)
+        assert len(data["myTimeBankHistory"]["edges"]) == first
+        counts.append(len(ctx))
+    assert counts[0] == counts[1]

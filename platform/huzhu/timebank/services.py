@@ -260,7 +260,7 @@ def earn_service_minutes(
     minutes: int,
     idempotency_key: str,
     confirmed_by: User,
-    street: Region,
+    street: Region | int,
     organisation_name: str,
     service_date: date,
     memo: str = "",
@@ -273,6 +273,9 @@ def earn_service_minutes(
     above the storage cap go to `street`'s community pool as a donation (a second transfer, linked with the
     first, and a PoolDonation row); they still count towards the volunteer's earned total and stars.
 
+    `street` is the street (a Region, or its id; a community or grid is taken as its street) where the
+    service happened: its social workers and staff may confirm, and its pool takes the overflow.
+
     Raises TimeBankError: OUT_OF_RANGE (minutes ≤ 0 or above the rules' per-service maximum),
     PERMISSION_DENIED (confirmed_by is not staff or a social worker of that street), SELF (confirming one's
     own service), NOT_A_STREET, REQUIRED/TOO_LONG (texts), INVALID (service date in the future).
@@ -284,6 +287,11 @@ def earn_service_minutes(
     memo = _checked(check_text, memo, field="memo", max_length=500)
     if not isinstance(service_date, date) or service_date > timezone.localdate() + timedelta(days=1):
         raise TimeBankError(TimeBankErrorCode.INVALID, _("服务日期不能晚于今天。"), field="serviceDate")
+    if isinstance(street, int) and not isinstance(street, bool):
+        found = Region.objects.filter(pk=street).first()
+        if found is None:
+            raise TimeBankError(TimeBankErrorCode.NOT_FOUND, field="street")
+        street = found
     street_region = street_of(street)
     if street_region is None:
         raise TimeBankError(TimeBankErrorCode.NOT_A_STREET, field="street")
@@ -752,6 +760,31 @@ def redemption_settle(*, redemption_id: int, delivered: bool, actor: User) -> Re
     not see the redemption.
     """
     return _settle(_redemption_for_frontline(actor, redemption_id), delivered=delivered, actor=actor)
+
+
+def redemptions_sync_expired() -> int:
+    """Mark as cancelled the open redemptions whose hold the ledger expired (rules.redemption_hold_days).
+
+    The ledger's own expiry job voids the pending transfer; this records it here. Returns how many changed.
+    """
+    from ledger.models import Phase, Transfer
+
+    changed = 0
+    open_holds = Redemption.objects.filter(status__in=Redemption.OPEN).values_list("pk", "pending_transfer_id")
+    for chunk_start in range(0, 100_000, 500):  # bounded
+        chunk = list(open_holds[chunk_start:chunk_start + 500])
+        if not chunk:
+            break
+        expired = dict(Transfer.objects.filter(pending_id__in=[p for _r, p in chunk], phase=Phase.EXPIRE)
+                       .values_list("pending_id", "pk"))
+        for redemption_id, pending_id in chunk:
+            if pending_id in expired:
+                with transaction.atomic():
+                    changed += Redemption.objects.filter(pk=redemption_id, status__in=Redemption.OPEN).update(
+                        status=Redemption.Status.CANCELLED, settle_transfer_id=expired[pending_id],
+                        settled_at=timezone.now(),
+                    )
+    return changed
 
 
 @transaction.atomic
