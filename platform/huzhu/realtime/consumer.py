@@ -152,7 +152,7 @@ class GraphQLWSConsumer(AsyncWebsocketConsumer):
             pong: dict[str, Any] = {"type": "pong"}
             if isinstance(message.get("payload"), dict):
                 pong["payload"] = message["payload"]
-            await self.send(text_data=json.dumps(pong))
+            await self.send(text_data=json.dumps(pong, separators=(",", ":")))
         elif kind == "pong":
             return
         elif kind == "subscribe":
@@ -224,7 +224,7 @@ class GraphQLWSConsumer(AsyncWebsocketConsumer):
         message: dict[str, Any] = {"id": op_id, "type": kind}
         if payload is not None:
             message["payload"] = payload
-        await self.send(text_data=json.dumps(message, ensure_ascii=False))
+        await self.send(text_data=json.dumps(message, ensure_ascii=False, separators=(",", ":")))
 
     def _context(self) -> HttpRequest:
         request = HttpRequest()
@@ -326,7 +326,7 @@ class GraphQLWSConsumer(AsyncWebsocketConsumer):
         result = execute(_schema(), op.document, message["payload"], op.context, op.variables, op.operation_name)
         if isawaitable(result):  # pragma: no cover - event types here resolve synchronously
             raise RuntimeError("realtime event types must resolve synchronously")
-        return json.dumps(result.formatted, ensure_ascii=False)
+        return json.dumps(result.formatted, ensure_ascii=False, separators=(",", ":"))
 
 
 @dataclass

@@ -17,8 +17,11 @@ A message on the channel layer is {"type": "rt.event", "topic", "payload", "regi
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
 import re
+import threading
 import time
 import uuid
 from typing import Any
@@ -100,15 +103,23 @@ def publish(topic: str, *, region_path: str | None = None, object_key: str | Non
 
 
 def _send(groups: list[str], message: dict[str, Any]) -> None:
-    from asgiref.sync import async_to_sync
-    from channels.layers import get_channel_layer
+    from channels.layers import InMemoryChannelLayer, get_channel_layer
 
     layer = get_channel_layer()
     if layer is None:
         return
     message = {**message, "at": time.time()}
     try:
-        async_to_sync(_send_all)(layer, groups, message)
+        if isinstance(layer, InMemoryChannelLayer):
+            # Its queues belong to the serving event loop: async_to_sync runs the send there (a service called
+            # from a sync view under ASGI runs inside that loop's sync_to_async thread).
+            from asgiref.sync import async_to_sync
+
+            async_to_sync(_send_all)(layer, groups, message)
+        else:
+            # Redis and other network layers: one long-lived publishing loop per process keeps its connection
+            # pool, so a publish costs a round trip, not a new event loop and a new Redis connection.
+            asyncio.run_coroutine_threadsafe(_send_all(layer, groups, message), _publisher_loop()).result(timeout=5)
     except Exception:  # the write is committed; a lost live update must not turn it into an error
         log.exception("realtime: publishing %s failed", message.get("topic"))
     for hook in _hooks:
@@ -116,8 +127,21 @@ def _send(groups: list[str], message: dict[str, Any]) -> None:
 
 
 async def _send_all(layer: Any, groups: list[str], message: dict[str, Any]) -> None:
-    for group in groups:
-        await layer.group_send(group, message)
+    await asyncio.gather(*(layer.group_send(group, message) for group in groups))
+
+
+_publisher: tuple[int, asyncio.AbstractEventLoop] | None = None
+_publisher_lock = threading.Lock()
+
+
+def _publisher_loop() -> asyncio.AbstractEventLoop:
+    global _publisher
+    with _publisher_lock:
+        if _publisher is None or _publisher[0] != os.getpid():  # a forked worker needs its own
+            loop = asyncio.new_event_loop()
+            threading.Thread(target=loop.run_forever, name="huzhu-realtime-publisher", daemon=True).start()
+            _publisher = (os.getpid(), loop)
+        return _publisher[1]
 
 
 # Observers of published messages in this process (tests, the benchmark); called after the send.

@@ -19,15 +19,16 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
 log = logging.getLogger(__name__)
 
 GRANT_TTL = 1.0  # seconds: a revoked role stops a stream at the first event more than a second later
+REFRESH_EVERY = 0.4  # seconds between background re-reads of the grants of subscribed users
 GROUP_REFRESH = 3600.0  # channels-redis forgets group members after group_expiry (1 day): re-add hourly
 QUEUE_LIMIT = 1000  # events waiting for one slow subscription before it is stopped
 
@@ -57,13 +58,21 @@ class Hub:
     def __init__(self) -> None:
         self.layer = get_channel_layer()
         self.channel: str | None = None
-        self.members: dict[str, set[Listener]] = {}
+        self.members: dict[str, set[Listener]] = {}  # every group a local listener needs → its listeners
+        self.joined: set[str] = set()  # the groups this hub's channel is in (see _rejoin)
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._task: asyncio.Task | None = None
         self._lock = asyncio.Lock()
-        self.grants = GrantCache()
+        self._db_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="huzhu-realtime-db")
+        self.grants = GrantCache(self.db)
         self.results = ResultCache()
         self.received = 0  # events dispatched (after de-duplication), for tests and the benchmark
+
+    async def db(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run an ORM read on the hub's own thread: its database connection stays open between calls (it is
+        closed after an error and reopened), and realtime reads never queue behind HTTP views on the
+        thread that serves them."""
+        return await asyncio.get_running_loop().run_in_executor(self._db_thread, _db_call, fn, args)
 
     async def add(self, listener: Listener) -> None:
         async with self._lock:
@@ -71,10 +80,8 @@ class Hub:
                 self.channel = await self.layer.new_channel("rt-hub.")
                 self._task = asyncio.ensure_future(self._run())
             for group in listener.groups:
-                members = self.members.setdefault(group, set())
-                if not members:
-                    await self.layer.group_add(group, self.channel)
-                members.add(listener)
+                self.members.setdefault(group, set()).add(listener)
+            await self._rejoin()
 
     async def remove(self, listener: Listener) -> None:
         async with self._lock:
@@ -85,8 +92,20 @@ class Hub:
                 members.discard(listener)
                 if not members:
                     del self.members[group]
-                    if self.channel is not None:
-                        await self.layer.group_discard(group, self.channel)
+            await self._rejoin()
+
+    async def _rejoin(self) -> None:
+        """Be in the fewest groups that still bring every wanted event: for region groups of a topic, only
+        the topmost regions (a district group already carries its streets' and communities' events), so each
+        event reaches this process once. New groups are joined before old ones are left (no gap; the
+        overlap is de-duplicated by event id)."""
+        wanted = cover(self.members)
+        assert self.channel is not None
+        for group in wanted - self.joined:
+            await self.layer.group_add(group, self.channel)
+        for group in self.joined - wanted:
+            await self.layer.group_discard(group, self.channel)
+        self.joined = wanted
 
     async def _run(self) -> None:
         assert self.channel is not None
@@ -103,7 +122,7 @@ class Hub:
             self.dispatch(message)
             if time.monotonic() - refreshed > GROUP_REFRESH:
                 refreshed = time.monotonic()
-                for group in list(self.members):
+                for group in list(self.joined):
                     await self.layer.group_add(group, self.channel)
 
     def dispatch(self, message: dict[str, Any]) -> None:
@@ -128,6 +147,26 @@ class Hub:
             targets |= self.members.get(group, set())
         for listener in targets:
             listener.push(message)
+
+
+def cover(groups: Any) -> set[str]:
+    """The groups to join so that every group in `groups` is served: a region group "rt.<topic>.r.<path>" is
+    left out when the same topic's group of an ancestor region ("<path>" a proper prefix) is in."""
+    regions: dict[str, list[str]] = {}
+    out: set[str] = set()
+    for group in groups:
+        parts = group.split(".", 3)
+        if len(parts) == 4 and parts[0] == "rt" and parts[2] == "r":
+            regions.setdefault(parts[1], []).append(parts[3])
+        else:
+            out.add(group)
+    for topic, paths in regions.items():
+        kept: list[str] = []
+        for path in sorted(paths):  # an ancestor sorts before its descendants
+            if not any(path.startswith(k) for k in kept):
+                kept.append(path)
+        out |= {f"rt.{topic}.r.{path}" for path in kept}
+    return out
 
 
 _hubs: dict[int, Hub] = {}
@@ -163,12 +202,34 @@ class Access:
 
 
 class GrantCache:
-    """Users' grants, at most GRANT_TTL old; concurrent misses in one loop tick are read in ONE query."""
+    """Users' grants, never older than GRANT_TTL when used.
 
-    def __init__(self) -> None:
+    The grants of every user with a live subscription in this process are re-read in ONE query every
+    REFRESH_EVERY seconds in the background, so an event normally finds them fresh and waits for no query;
+    if the refresh falls behind (a slow database), the event waits for a fresh read instead of using stale
+    grants. Misses in the same loop tick are also read in one query.
+    """
+
+    def __init__(self, db: Callable[..., Any]) -> None:
+        self._db = db
         self._entries: dict[int, Access] = {}
+        self._in_use: dict[int, int] = {}
         self._pending: dict[int, asyncio.Future] = {}
         self._scheduled = False
+        self._refresher: asyncio.Task | None = None
+
+    def hold(self, user_id: int) -> None:
+        self._in_use[user_id] = self._in_use.get(user_id, 0) + 1
+        if self._refresher is None:
+            self._refresher = asyncio.ensure_future(self._refresh_loop())
+
+    def release(self, user_id: int) -> None:
+        left = self._in_use.get(user_id, 0) - 1
+        if left > 0:
+            self._in_use[user_id] = left
+        else:
+            self._in_use.pop(user_id, None)
+            self._entries.pop(user_id, None)
 
     async def get(self, user_id: int) -> Access:
         entry = self._entries.get(user_id)
@@ -183,25 +244,59 @@ class GrantCache:
                 asyncio.ensure_future(self._flush())
         return await asyncio.shield(future)
 
+    async def _read(self, user_ids: list[int]) -> dict[int, Access]:
+        started = time.monotonic()  # the grants are as old as the moment the query started
+        rows = await self._db(_load_access, user_ids)
+        out = {}
+        for user_id in user_ids:
+            is_active, is_superuser, grants = rows.get(user_id, (False, False, []))
+            out[user_id] = Access(user_id, is_active, is_superuser, grants, started)
+        return out
+
     async def _flush(self) -> None:
         await asyncio.sleep(0)  # let every subscription woken by the same event join this batch
         pending, self._pending, self._scheduled = self._pending, {}, False
-        started = time.monotonic()
         try:
-            rows = await database_sync_to_async(_load_access)(list(pending))
+            fresh = await self._read(list(pending))
         except Exception as exc:
             for future in pending.values():
                 if not future.done():
                     future.set_exception(exc)
             return
         for user_id, future in pending.items():
-            is_active, is_superuser, grants = rows.get(user_id, (False, False, []))
-            entry = Access(user_id, is_active, is_superuser, grants, started)
-            self._entries[user_id] = entry
+            self._store(fresh[user_id])
             if not future.done():
-                future.set_result(entry)
-        if len(self._entries) > 50000:
-            self._entries.clear()
+                future.set_result(fresh[user_id])
+
+    def _store(self, entry: Access) -> None:
+        current = self._entries.get(entry.user_id)
+        if (current is None or current.at <= entry.at) and entry.user_id in self._in_use:
+            self._entries[entry.user_id] = entry
+
+    async def _refresh_loop(self) -> None:
+        while True:
+            await asyncio.sleep(REFRESH_EVERY)
+            user_ids = list(self._in_use)
+            if not user_ids:
+                continue
+            try:
+                for chunk in range(0, len(user_ids), 5000):
+                    for entry in (await self._read(user_ids[chunk:chunk + 5000])).values():
+                        self._store(entry)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("realtime: refreshing grants failed")
+
+
+def _db_call(fn: Callable[..., Any], args: tuple) -> Any:
+    from django.db import connection
+
+    try:
+        return fn(*args)
+    except Exception:
+        connection.close()
+        raise
 
 
 def _load_access(user_ids: list[int]) -> dict[int, tuple[bool, bool, list[tuple[str, str]]]]:

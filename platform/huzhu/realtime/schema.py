@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import graphene
-from graphene_django import DjangoObjectType
+from graphene_django import DjangoConnectionField, DjangoObjectType
 
 from huzhu.graphql.core import (
     BaseMutation,
@@ -48,20 +48,10 @@ class NotificationType(DjangoObjectType):
         return queryset.filter(user_id=getattr(info.context.user, "pk", None))
 
 
-class NotificationConnection(graphene.relay.Connection):
-    class Meta:
-        node = NotificationType
-        name = "NotificationConnection"
-
-    total_count = graphene.Int(required=True)
-
-    def resolve_total_count(root: Any, _info: Any) -> int:
-        return int(getattr(root, "length", 0) or 0)
-
-
 class Query(graphene.ObjectType):
-    my_notifications = graphene.relay.ConnectionField(
-        NotificationConnection,
+    my_notifications = DjangoConnectionField(
+        NotificationType,
+        required=True,
         unread_only=graphene.Boolean(default_value=False),
         description="The viewer's notification inbox, newest first.",
     )

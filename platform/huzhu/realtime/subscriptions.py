@@ -11,12 +11,12 @@ one execution result is shared by all local subscribers with the same document a
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import graphene
-from channels.db import database_sync_to_async
 from django.utils.translation import gettext as _
 from graphql import GraphQLError
 
@@ -172,6 +172,7 @@ class EventStream:
         self._closed = False
 
     async def start(self) -> EventStream:
+        self._hub.grants.hold(self.user_id)
         await self._hub.add(self.listener)
         return self
 
@@ -194,6 +195,7 @@ class EventStream:
     async def aclose(self) -> None:
         if not self._closed:
             self._closed = True
+            self._hub.grants.release(self.user_id)
             await self._hub.remove(self.listener)
 
 
@@ -222,14 +224,29 @@ def _decode(global_id: str, type_name: str, field: str) -> int:
         raise _not_found(field)
 
 
-@database_sync_to_async
-def _region_path(region_pk: int) -> str | None:
+REGION_CACHE_SECONDS = 30.0
+_region_paths: dict[int, tuple[str | None, float]] = {}
+
+
+async def _region_path(region_pk: int) -> str | None:
+    """The region's path, cached for 30 s per process: a thousand clients subscribing to a few regions make a
+    few queries, not a thousand. (A region moved meanwhile is followed at its old path until resubscribed.)"""
+    found = _region_paths.get(region_pk)
+    if found is not None and time.monotonic() - found[1] < REGION_CACHE_SECONDS:
+        return found[0]
+    path = await hub().db(_load_region_path, region_pk)
+    _region_paths[region_pk] = (path, time.monotonic())
+    if len(_region_paths) > 100000:
+        _region_paths.clear()
+    return path
+
+
+def _load_region_path(region_pk: int) -> str | None:
     from huzhu.regions.models import Region
 
     return Region.objects.filter(pk=region_pk).values_list("path", flat=True).first()
 
 
-@database_sync_to_async
 def _workstation_path(workstation_pk: int) -> str | None:
     from huzhu.people.models import Workstation
 
@@ -316,7 +333,7 @@ class Subscription(graphene.ObjectType):
     async def subscribe_stock_changed(root: Any, info: Any, workstation_id: str) -> Any:
         _login(info)
         pk = _decode(workstation_id, "Workstation", "workstationId")
-        path = await _workstation_path(pk)
+        path = await hub().db(_workstation_path, pk)
         if path is None:
             raise _not_found("workstationId")
         rule = Rule(still_allowed=_holds(STOCK_ROLES, path))
