@@ -107,10 +107,10 @@ def donation_create(
     return donation
 
 
-def donation_succeed(donation: Donation, *, at: datetime | None = None) -> Donation:
+def donation_succeed(donation: Donation, *, at: datetime | None = None, announce: bool = True) -> Donation:
     """The one success path (webhook or staff record), inside the caller's transaction, donation row locked:
     post clearing → fund, give the receipt number, trace received → earmarked, queue the receipt email,
-    tell the donor."""
+    tell the donor (`announce=False`: no email, no notification — the demo loader)."""
     at = at or timezone.now()
     donation.income_transfer_id = ledger_transfer(
         client_id=f"giving:donation:{donation.pk}", debit_account_id=clearing_account_id(donation.channel),
@@ -130,6 +130,8 @@ def donation_succeed(donation: Donation, *, at: datetime | None = None) -> Donat
     trace_add(stage=DonationTraceEvent.Stage.EARMARKED, donation=donation, at=at, amount_fen=donation.amount_fen,
               community=fund.region if fund.kind == Fund.Kind.REGION else None, project_id=fund.project_id,
               need_id=fund.need_id, beneficiary=label)
+    if not announce:
+        return donation
     from huzhu.giving import tasks
 
     tasks.send_receipt_email.defer(donation_id=donation.pk)
@@ -162,7 +164,7 @@ def _workstation_for(actor: User, workstation_id: int) -> Workstation:
 def offline_donation_record(
     *, actor: User, workstation_id: int, channel: str, amount_fen: int, donor_name: str = "",
     donor_email: str = "", message: str = "", anonymous: bool = False, earmark: Earmark | None = None,
-    receipt_number: str = "", external_reference: str = "", idempotency_key: str,
+    receipt_number: str = "", external_reference: str = "", idempotency_key: str, announce: bool = True,
 ) -> Donation:
     """Staff record cash or a bank transfer received at their workstation: succeeded at once, same ledger
     posting, trace and receipt as an online gift. `receipt_number` is the paper receipt's number when one was
@@ -204,8 +206,8 @@ def offline_donation_record(
         donation.idempotency_key = linked_key
     donation.full_clean()
     donation.save()
-    donation_succeed(donation)
-    if donor is None and donor_email:
+    donation_succeed(donation, announce=announce)
+    if announce and donor is None and donor_email:
         from huzhu.giving import tasks
 
         tasks.send_receipt_email.defer(donation_id=donation.pk, to=donor_email)
