@@ -95,6 +95,12 @@ def post(requests: list[ledger_api.TransferRequest], *, field: str | None = None
     return results
 
 
+def tid(result: ledger_api.TransferResult) -> int:
+    """The transfer id of a successful result (post() raised for the others)."""
+    assert result.transfer_id is not None
+    return int(result.transfer_id)
+
+
 def call(fn, /, *, field: str | None = None, **kwargs):  # type: ignore[no-untyped-def]
     """Call a raising single-transfer ledger function, mapping LedgerError to our typed error."""
     try:

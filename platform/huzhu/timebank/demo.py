@@ -44,9 +44,9 @@ def load(ctx: Any) -> None:
             user=user, display_name=user.display_name or user.email, street=street,
             region=profile.home_community if profile else street, birth_year=profile.birth_year if profile else None,
         ))
-    for member in members:
+    for member, user in zip(members, users, strict=True):
         member.account_id = accounts.member_account_id(
-            code=f"tb:vol:{member.user.pk}", name=member.display_name,
+            code=f"tb:vol:{user.pk}", name=member.display_name,
             group=accounts.volunteers_group(member.street.pk),
         )
     TimeBankMember.objects.bulk_create(members)
@@ -60,7 +60,9 @@ def load(ctx: Any) -> None:
     social_workers = {s.pk: [ctx.users[f"sw-{i}"] for i in range(20) if i % 3 == k] for k, s in enumerate(streets)}
     pending: list[tuple[EarnRecord, ledger_api.TransferRequest | None, ledger_api.TransferRequest | None]] = []
     earned: dict[int, int] = {}
+    user_of = {id(m): u for m, u in zip(members, users, strict=True)}
     for i, member in enumerate(members):
+        user = user_of[id(member)]
         # Most volunteers served a little; every 25th is a regular (stars); vol-0 is above the storage cap.
         count = ctx.rng.randint(0, 12)
         if i % 25 == 0:
@@ -75,11 +77,11 @@ def load(ctx: Any) -> None:
             credited = min(minutes, max(0, rules.storage_cap_minutes - balance))
             donated = minutes - credited
             balance += credited
-            key = f"demo:{member.user.pk}:{n}"
+            key = f"demo:{user.pk}:{n}"
             sw = ctx.rng.choice(social_workers[street.pk])
             org = ctx.rng.choice(organisations[street.pk])
             memo = {"earn_key": key, "organisation": org, "service_date": served_on.isoformat(),
-                    "confirmed_by": sw.pk, "member_user": member.user.pk}
+                    "confirmed_by": sw.pk, "member_user": user.pk}
             credit_req = ledger_api.TransferRequest(
                 client_id=f"tb:earn:{key}", debit_account_id=issuer, credit_account_id=member.account_id,  # type: ignore[arg-type]
                 amount=credited, ledger=ledger_api.Ledger.TIME, code="tb_earn", memo=memo,
@@ -109,7 +111,7 @@ def load(ctx: Any) -> None:
     records = EarnRecord.objects.bulk_create([rec for rec, _c, _d in pending])
     PoolDonation.objects.bulk_create([
         PoolDonation(street=rec.street, donor=rec.member, kind=PoolDonation.Kind.OVERFLOW, minutes=rec.donated_minutes,
-                     transfer_id=rec.donation_transfer_id, earn_record=rec)
+                     transfer_id=rec.donation_transfer_id or 0, earn_record=rec)
         for rec in records if rec.donated_minutes
     ])
     EarnedTotal.objects.bulk_create([EarnedTotal(member=m, minutes=earned.get(m.pk, 0)) for m in members])
@@ -129,7 +131,7 @@ def load(ctx: Any) -> None:
             )
         donors = [m for m in members[k::3] if m.pk in earned and earned[m.pk] >= 600][:5]
         for n, donor in enumerate(donors):
-            services.timebank_give(actor=donor.user, minutes=ctx.rng.choice((120, 180, 240)),
+            services.timebank_give(actor=_user(donor), minutes=ctx.rng.choice((120, 180, 240)),
                                    idempotency_key=f"demo:pool:{street.code}:{n}", to_pool_street=street)
         with contextlib.suppress(TimeBankError):  # an empty pool or no key elder here: nothing to allot
             services.pool_allot(actor=staff, street=street, batch_key=f"demo:{street.code}:{today.year}",
@@ -140,10 +142,10 @@ def load(ctx: Any) -> None:
     rich = [m for m in members[1:] if earned.get(m.pk, 0) >= 600]
     for n in range(min(8, len(rich) // 2)):
         giver, friend = rich[2 * n], rich[2 * n + 1]
-        link = services.link_request(actor=giver.user, to_member=friend, relation=ctx.rng.choice(("亲属", "朋友")))
-        services.link_accept(actor=friend.user, link_id=link.pk)
+        link = services.link_request(actor=_user(giver), to_member=friend, relation=ctx.rng.choice(("亲属", "朋友")))
+        services.link_accept(actor=_user(friend), link_id=link.pk)
         with contextlib.suppress(TimeBankError):
-            services.timebank_give(actor=giver.user, minutes=60, idempotency_key=f"demo:gift:{n}", to_member=friend)
+            services.timebank_give(actor=_user(giver), minutes=60, idempotency_key=f"demo:gift:{n}", to_member=friend)
 
     # --- redemptions: volunteers from 65 and elders, in any street of the district (通存通兑) -------------
     redeemers = [m for m in members if m.birth_year and today.year - m.birth_year >= rules.redemption_age
@@ -155,7 +157,7 @@ def load(ctx: Any) -> None:
                        if code.startswith(where.code + "-c") and r.level == "community"]
         try:
             redemption = services.timebank_redeem(
-                actor=redeemer.user, service_type=ctx.rng.choice(("meal_delivery", "home_visit", "cleaning",
+                actor=_user(redeemer), service_type=ctx.rng.choice(("meal_delivery", "home_visit", "cleaning",
                                                                   "hospital_escort")),
                 minutes=ctx.rng.choice((60, 90, 120)), region=ctx.rng.choice(communities),
                 idempotency_key=f"demo:redeem:{n}",
@@ -166,7 +168,7 @@ def load(ctx: Any) -> None:
         if n % 3 == 0:
             services.redemption_settle(redemption_id=redemption.pk, delivered=True, actor=staff)
         elif n % 3 == 1 and n % 2:
-            services.redemption_cancel(actor=redeemer.user, redemption_id=redemption.pk)
+            services.redemption_cancel(actor=_user(redeemer), redemption_id=redemption.pk)
         else:
             open_ids.append(redemption.pk)
     ctx.data["timebank_open_redemptions"] = open_ids
@@ -188,6 +190,11 @@ def load(ctx: Any) -> None:
         open_ids.append(redemption.pk)
     ctx.data["timebank_open_redemptions"] = open_ids
     ctx.advance("时间银行 redemptions", len(open_ids))
+
+
+def _user(member: TimeBankMember) -> Any:
+    assert member.user is not None
+    return member.user
 
 
 def _profiles(users: list[Any]) -> list[Any]:

@@ -292,6 +292,8 @@ def earn_service_minutes(
         if found is None:
             raise TimeBankError(TimeBankErrorCode.NOT_FOUND, field="street")
         street = found
+    if not isinstance(street, Region):
+        raise TimeBankError(TimeBankErrorCode.INVALID, field="street")
     street_region = street_of(street)
     if street_region is None:
         raise TimeBankError(TimeBankErrorCode.NOT_A_STREET, field="street")
@@ -342,14 +344,14 @@ def earn_service_minutes(
         idempotency_key=key, member=member, minutes=minutes, credited_minutes=credited, donated_minutes=donated,
         street=street_region, organisation_name=organisation_name, service_date=service_date, memo=memo,
         confirmed_by=confirmed_by,
-        transfer_id=results[0].transfer_id if credited else None,
-        donation_transfer_id=results[-1].transfer_id if donated else None,
+        transfer_id=accounts.tid(results[0]) if credited else None,
+        donation_transfer_id=accounts.tid(results[-1]) if donated else None,
     )
     record.save()
     if donated:
         PoolDonation.objects.create(
             street=street_region, donor=member, kind=PoolDonation.Kind.OVERFLOW, minutes=donated,
-            transfer_id=record.donation_transfer_id, earn_record=record,
+            transfer_id=accounts.tid(results[-1]), earn_record=record,
         )
     EarnedTotal.objects.filter(member=member).update(minutes=F("minutes") + minutes, updated_at=timezone.now())
     _publish_balances([member])
@@ -512,11 +514,11 @@ def timebank_give(
     )], field="minutes")[0]
     gift = Gift.objects.create(
         idempotency_key=key, from_member=giver, to_member=recipient, to_pool_street=pool_street, minutes=minutes,
-        year=year, transfer_id=result.transfer_id, actor=actor, on_behalf=on_behalf,
+        year=year, transfer_id=accounts.tid(result), actor=actor, on_behalf=on_behalf,
     )
     if pool_street is not None:
         PoolDonation.objects.create(street=pool_street, donor=giver, kind=PoolDonation.Kind.GIFT, minutes=minutes,
-                                    transfer_id=result.transfer_id, gift=gift)
+                                    transfer_id=accounts.tid(result), gift=gift)
     _publish_balances([giver, *([recipient] if recipient else [])])
     return gift
 
@@ -626,7 +628,7 @@ def pool_allot(
     ) for member, priority, amount in plan])
     allotments = PoolAllotment.objects.bulk_create([
         PoolAllotment(street=street_region, member=member, minutes=amount, priority=priority,
-                      transfer_id=result.transfer_id, actor=actor, batch_key=batch_key)
+                      transfer_id=accounts.tid(result), actor=actor, batch_key=batch_key)
         for (member, priority, amount), result in zip(plan, results, strict=True)
     ])
     _publish_balances([m for m, _p, _a in plan])
@@ -689,7 +691,7 @@ def timebank_redeem(
     )], field="minutes")[0]
     redemption = Redemption.objects.create(
         idempotency_key=key, member=member, service_type=service_type, minutes=minutes, region=region, notes=notes,
-        pending_transfer_id=result.transfer_id, requested_by=actor, on_behalf=on_behalf,
+        pending_transfer_id=accounts.tid(result), requested_by=actor, on_behalf=on_behalf,
     )
     _publish_balances([member])
     return redemption
@@ -946,7 +948,7 @@ def certificate_issue(
     confirmed = confirmed_service_from_ledger(member, organisation_name=organisation_name if only else None)
     if confirmed.total_minutes <= 0:
         raise TimeBankError(TimeBankErrorCode.NO_SERVICE)
-    issuer_name = organisation_name if only else settings.HUZHU_ORGANISATION_NAME
+    issuer_name = str(organisation_name if only else settings.HUZHU_ORGANISATION_NAME)
     # Asking again with nothing new in the ledger gives the same certificate, not a new number.
     same = Certificate.objects.filter(
         member=member, organisation_name=issuer_name, only_organisation=only, total_minutes=confirmed.total_minutes,
