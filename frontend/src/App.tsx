@@ -1,0 +1,98 @@
+import { useEffect, type ReactNode } from 'react';
+import { App as AntApp, Button, Result } from 'antd';
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import { GraphqlProvider } from './api/GraphqlProvider';
+import { LoginPage } from './auth/LoginPage';
+import { MeProvider, useMe } from './auth/MeProvider';
+import { PasswordRequestPage, PasswordResetPage } from './auth/PasswordResetPages';
+import { SessionProvider, useSession } from './auth/SessionProvider';
+import { SignupPage } from './auth/SignupPage';
+import { VerifyEmailPage } from './auth/VerifyEmailPage';
+import { ErrorState, NotFound, PageLoading } from './components/QueryState';
+import { RulesPage } from './features/admin/RulesPage';
+import { HomePage } from './features/home/HomePage';
+import { NotificationsPage } from './features/notifications/NotificationsPage';
+import { ProfilePage } from './features/profile/ProfilePage';
+import { I18nProvider, useI18n } from './i18n/I18nProvider';
+import { AppShell } from './shell/AppShell';
+
+/** Signed-in area: anonymous visitors go to /login and come back afterwards. */
+function RequireAuth({ children }: { children: ReactNode }) {
+  const session = useSession();
+  const location = useLocation();
+  const { t } = useI18n();
+  if (session.status === 'loading') return <PageLoading />;
+  if (session.status === 'offline')
+    return (
+      <Result
+        status="warning"
+        title={t('app.networkError')}
+        extra={<Button onClick={() => void session.refresh()}>{t('app.retry')}</Button>}
+      />
+    );
+  if (session.status === 'anonymous') return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
+  return <MeProvider>{children}</MeProvider>;
+}
+
+/** Waits for `me`; a session that ended meanwhile (me = null) is noticed and sends the user to log in. */
+function MeGate({ children }: { children: ReactNode }) {
+  const { me, fetching, error, refetch } = useMe();
+  const session = useSession();
+  useEffect(() => {
+    if (!fetching && !error && me === null) void session.refresh();
+  }, [fetching, error, me, session]);
+  if (error && !me) return <ErrorState error={error} onRetry={refetch} />;
+  if (!me) return <PageLoading />;
+  return <>{children}</>;
+}
+
+function PublicOnly({ children }: { children: ReactNode }) {
+  const session = useSession();
+  if (session.status === 'loading') return <PageLoading />;
+  if (session.status === 'authenticated') return <Navigate to="/" replace />;
+  return <>{children}</>;
+}
+
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route path="/login" element={<PublicOnly><LoginPage /></PublicOnly>} />
+      <Route path="/account/signup" element={<PublicOnly><SignupPage /></PublicOnly>} />
+      <Route path="/signup" element={<Navigate to="/account/signup" replace />} />
+      <Route path="/account/verify-email/:key" element={<VerifyEmailPage />} />
+      <Route path="/account/password/reset" element={<PasswordRequestPage />} />
+      <Route path="/account/password/reset/key/:key" element={<PasswordResetPage />} />
+      <Route
+        element={
+          <RequireAuth>
+            <MeGate>
+              <AppShell />
+            </MeGate>
+          </RequireAuth>
+        }
+      >
+        <Route index element={<HomePage />} />
+        <Route path="/profile" element={<ProfilePage />} />
+        <Route path="/notifications" element={<NotificationsPage />} />
+        <Route path="/manage/rules" element={<RulesPage />} />
+        <Route path="*" element={<NotFound />} />
+      </Route>
+    </Routes>
+  );
+}
+
+export function App() {
+  return (
+    <I18nProvider>
+      <AntApp>
+        <SessionProvider>
+          <GraphqlProvider>
+            <BrowserRouter>
+              <AppRoutes />
+            </BrowserRouter>
+          </GraphqlProvider>
+        </SessionProvider>
+      </AntApp>
+    </I18nProvider>
+  );
+}

@@ -1,0 +1,57 @@
+/**
+ * Which parts of the app a user sees, decided by `me.roles` (each role granted at a region and covering its
+ * subtree). A section appears when the user holds one of its roles (superusers see all) AND it has at least
+ * one screen; a screen is listed here only once the backend it needs has landed — no placeholder screens.
+ */
+import type { MessageKey } from '../i18n/messages';
+import type { Role } from '../gql/graphql';
+
+export type SectionKey = 'donor' | 'volunteer' | 'socialWorker' | 'workstation' | 'foundation' | 'admin';
+
+export interface ScreenDef {
+  /** client-side path, or an absolute server path when `external` */
+  path: string;
+  label: MessageKey;
+  external?: boolean;
+}
+
+export interface SectionDef {
+  key: SectionKey;
+  label: MessageKey;
+  roles: readonly Role[];
+  screens: readonly ScreenDef[];
+}
+
+export const SECTIONS: readonly SectionDef[] = [
+  { key: 'donor', label: 'shell.donor', roles: ['donor'], screens: [] },
+  { key: 'volunteer', label: 'shell.volunteer', roles: ['volunteer'], screens: [{ path: '/profile', label: 'shell.profile' }] },
+  { key: 'socialWorker', label: 'shell.socialWorker', roles: ['social_worker'], screens: [] },
+  { key: 'workstation', label: 'shell.workstation', roles: ['workstation_staff'], screens: [] },
+  { key: 'foundation', label: 'shell.foundation', roles: ['foundation_reviewer'], screens: [] },
+  {
+    key: 'admin',
+    label: 'shell.admin',
+    roles: ['administrator'],
+    screens: [
+      { path: '/manage/rules', label: 'shell.ruleSettings' },
+      { path: '/admin/', label: 'shell.adminSite', external: true },
+    ],
+  },
+];
+
+export interface Grant {
+  role: Role;
+}
+
+export function hasRole(roles: readonly Grant[], wanted: readonly Role[], isSuperuser = false): boolean {
+  return isSuperuser || roles.some((g) => wanted.includes(g.role));
+}
+
+/** The sections to show, in menu order: held role (or superuser) and at least one screen. */
+export function sectionsFor(
+  roles: readonly Grant[],
+  isSuperuser: boolean,
+  sections: readonly SectionDef[] = SECTIONS,
+): SectionDef[] {
+  return sections.filter((s) => s.screens.length > 0 && hasRole(roles, s.roles, isSuperuser));
+}

@@ -1,0 +1,48 @@
+import type { ReactElement, ReactNode } from 'react';
+import { render } from '@testing-library/react';
+import { App as AntApp } from 'antd';
+import { MemoryRouter } from 'react-router-dom';
+import { Client, makeErrorResult, makeResult, Provider, type Exchange } from 'urql';
+import { filter, map, mergeMap, never, pipe } from 'wonka';
+import { I18nProvider } from '../i18n/I18nProvider';
+
+/**
+ * A real urql client whose exchange answers every query and mutation with `result` (data, or a CombinedError),
+ * or never answers (a loading state) when there is no result; `calls` records the operations' variables.
+ */
+export function mockClient(
+  result?: { data?: unknown; error?: Error } | ((variables: Record<string, unknown>) => { data?: unknown; error?: Error }),
+): Client & { calls: Record<string, unknown>[] } {
+  const calls: Record<string, unknown>[] = [];
+  const exchange: Exchange = () => (ops$) =>
+    result === undefined
+      ? pipe(ops$, mergeMap(() => never))
+      : pipe(
+          ops$,
+          filter((op) => op.kind !== 'teardown' && op.kind !== 'subscription'),
+          map((op) => {
+            calls.push(op.variables as Record<string, unknown>);
+            const r = typeof result === 'function' ? result(op.variables as Record<string, unknown>) : result;
+            return r.error ? makeErrorResult(op, r.error) : makeResult(op, { data: r.data as Record<string, unknown> });
+          }),
+        );
+  const client = new Client({ url: '/graphql', exchanges: [exchange] }) as Client & { calls: Record<string, unknown>[] };
+  client.calls = calls;
+  return client;
+}
+
+export function renderWithProviders(
+  ui: ReactElement,
+  { client = mockClient(), route = '/' }: { client?: Client; route?: string } = {},
+) {
+  const Wrapper = ({ children }: { children: ReactNode }) => (
+    <I18nProvider>
+      <AntApp>
+        <Provider value={client}>
+          <MemoryRouter initialEntries={[route]}>{children}</MemoryRouter>
+        </Provider>
+      </AntApp>
+    </I18nProvider>
+  );
+  return render(ui, { wrapper: Wrapper });
+}
