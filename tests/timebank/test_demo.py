@@ -22,6 +22,13 @@ def test_it_loads_the_demo_time_bank_consistently_with_the_ledger() -> None:
     ctx = DemoContext()
     regions_demo.load(ctx)
     people_demo.load(ctx)
+    # and the volunteering step already credited one volunteer through the service (it runs first)
+    from datetime import date
+
+    from huzhu.timebank.services import earn_service_minutes
+    earn_service_minutes(volunteer=ctx.users["vol-1"], minutes=90, idempotency_key="vol-task:1",
+                         confirmed_by=ctx.users["sw-1"], street=ctx.regions["gumei"], organisation_name="org",
+                         service_date=date(2026, 5, 1))
     # when the time-bank step runs
     started = time.perf_counter()
     demo.load(ctx)
@@ -43,6 +50,8 @@ def test_it_loads_the_demo_time_bank_consistently_with_the_ledger() -> None:
     assert ctx.data["timebank_open_redemptions"]
     # and the issuing account minted exactly what the earn records say, less what redemptions paid back
     minted = sum(r.minutes for r in EarnRecord.objects.all())
+    assert EarnedTotal.objects.get(member__user=ctx.users["vol-1"]).minutes == sum(
+        r.minutes for r in EarnRecord.objects.filter(member__user=ctx.users["vol-1"]))
     redeemed = sum(r.minutes for r in Redemption.objects.filter(status="delivered"))
     issuer = api.account_get("tb:issuer")
     assert api.balance(issuer.pk).posted == -(minted - redeemed)

@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db.models import F
 from django.utils import timezone
 
 from ledger import api as ledger_api
@@ -36,20 +37,29 @@ def load(ctx: Any) -> None:
     profiles = {p.user_id: p for p in _profiles(users)}
 
     # --- members and accounts ---------------------------------------------------------------------------
+    # The volunteering step (before this one) may already have credited some volunteers through
+    # earn_service_minutes, which opened their accounts: keep those, open the others.
+    existing = {m.user_id: m for m in TimeBankMember.objects.filter(user__in=users)}
     members: list[TimeBankMember] = []
+    fresh: list[TimeBankMember] = []
     for i, user in enumerate(users):
+        if user.pk in existing:
+            members.append(existing[user.pk])
+            continue
         street = streets[i % 3]
         profile = profiles.get(user.pk)
-        members.append(TimeBankMember(
+        member = TimeBankMember(
             user=user, display_name=user.display_name or user.email, street=street,
             region=profile.home_community if profile else street, birth_year=profile.birth_year if profile else None,
-        ))
-    for member, user in zip(members, users, strict=True):
-        member.account_id = accounts.member_account_id(
-            code=f"tb:vol:{user.pk}", name=member.display_name,
-            group=accounts.volunteers_group(member.street.pk),
         )
-    TimeBankMember.objects.bulk_create(members)
+        member.account_id = accounts.member_account_id(
+            code=f"tb:vol:{user.pk}", name=member.display_name, group=accounts.volunteers_group(street.pk),
+        )
+        members.append(member)
+        fresh.append(member)
+    TimeBankMember.objects.bulk_create(fresh)
+    EarnedTotal.objects.bulk_create([EarnedTotal(member=m, minutes=0) for m in fresh])
+    start_balance = {acc: bal.posted for acc, bal in ledger_api.balances([m.account_id for m in members]).items()}
     ctx.advance("时间银行 accounts", len(members))
 
     # --- two years of confirmed service, through the ledger's batch API -----------------------------------
@@ -69,7 +79,7 @@ def load(ctx: Any) -> None:
             count = ctx.rng.randint(40, 120)
         if i == 0:
             count = 420
-        balance = 0
+        balance = start_balance.get(member.account_id, 0)
         for n in range(count):
             minutes = ctx.rng.choice(SERVICE_MINUTES) * (2 if i == 0 else 1)
             street = member.street if ctx.rng.random() < 0.85 else ctx.rng.choice(streets)
@@ -114,7 +124,8 @@ def load(ctx: Any) -> None:
                      transfer_id=rec.donation_transfer_id or 0, earn_record=rec)
         for rec in records if rec.donated_minutes
     ])
-    EarnedTotal.objects.bulk_create([EarnedTotal(member=m, minutes=earned.get(m.pk, 0)) for m in members])
+    for member_pk, minutes in earned.items():
+        EarnedTotal.objects.filter(member_id=member_pk).update(minutes=F("minutes") + minutes)
 
     # --- elders registered by staff (代办), volunteers' gifts to the pools, allotment ----------------------
     for k, street in enumerate(streets):
