@@ -114,13 +114,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- realtime ---------------------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
+if REDIS_URL and os.environ.get("HUZHU_CHANNEL_LAYER", "pubsub") == "core":
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             # socket_timeout above channels-redis's 5 s BZPOPMIN: redis-py 8's default read timeout of 5 s
             # otherwise interrupts every idle receive with "Timeout reading from ..." (redis-py issue 4091).
             "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}], "capacity": 5000, "expiry": 30},
+        }
+    }
+elif REDIS_URL:
+    # The default with Redis: pub/sub. Each ASGI process's realtime hub (realtime/hub.py) is in a few groups;
+    # a group_send is one PUBLISH and arrives pushed, where the core layer needs several round trips to send
+    # and a blocking pop per message to receive (measured: about half the publish-to-receipt time).
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}]},
         }
     }
 else:

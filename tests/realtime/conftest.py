@@ -137,9 +137,9 @@ def redis_layer(settings: Any) -> None:
     """Publish from this test process through the servers' Redis, like a service in another process."""
     from channels.layers import channel_layers
 
-    settings.CHANNEL_LAYERS = {
+    settings.CHANNEL_LAYERS = {  # what huzhu.settings chooses with REDIS_URL set
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}]},
         }
     }
