@@ -1,0 +1,278 @@
+"""Optimal matching rounds: all open supply to all open need of a region, maximising the total score.
+
+Three phases, timed separately: candidate search (two GROUP BY queries and one need query, then arcs built in
+Python per compatibility bucket, each need keeping its best `round_candidates_per_need` supplies — the score
+bound that keeps the graph sparse), solving (solver.solve_optimal, an exact min-cost flow on that graph; greedy
+on the same graph for comparison) and writing the proposals.
+
+Capacities: a need is one unit (it is met whole by one supply, never split). A supply's capacity is how many of
+its candidate needs it could meet even if all were as large as the largest of them (available // largest
+request), so every assignment the solver returns can really be reserved. The optimum is exact for that model.
+"""
+
+from __future__ import annotations
+
+import time as clock
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from huzhu.giving.models import Fund, ServicePledge, StockMovement
+from huzhu.giving.targets import need_categories
+from huzhu.giving.taxonomy import item_keys_for_need
+from huzhu.households.models import Need
+from huzhu.people import access
+from huzhu.people.models import Role, User
+from huzhu.regions.models import Region
+
+from . import solver
+from .candidates import Candidate, help_counts, rules_get
+from .errors import MatchingError, MatchingErrorCode
+from .models import MatchProposal, MatchRound
+from .scoring import DEFAULT_WEIGHTS, NeedFacts, SupplyFacts, score_pair
+
+
+@dataclass
+class RoundNeed:
+    id: int
+    household_id: int
+    kind: str
+    category: str
+    tags: list[str]
+    urgent: bool
+    opened_at: datetime
+    region_path: str
+    goods_category: str = ""
+    goods_item: str = ""
+    quantity: int = 1
+    amount_fen: int = 0
+    service_type: str = ""
+    minutes: int = 60
+    recent_help: int = 0
+
+
+@dataclass
+class RoundSupply:
+    kind: str
+    key: str
+    region_path: str
+    available: int  # units, fen or minutes
+    workstation_id: int | None = None
+    item_key: str = ""
+    fund_account: int | None = None
+    fund_kind: str = ""
+    fund_target: str = ""  # region path, category or need id of the fund's earmark
+    pledge_id: int | None = None
+    service_type: str = ""
+
+
+@dataclass
+class RoundInputs:
+    needs: list[RoundNeed]
+    supplies: list[RoundSupply]
+    timings_ms: dict[str, int] = field(default_factory=dict)
+
+
+def load_inputs(*, region: Region, now: datetime, monthly_cap: int) -> RoundInputs:
+    """Open needs without a proposal, and supplies with something available, within the region."""
+    rows = list(
+        Need.objects.filter(status="open", household__region__path__startswith=region.path)
+        .values_list("id", "household_id", "kind", "household__category", "household__tags", "urgent", "opened_at",
+                     "household__region__path", "goods_category", "goods_item", "quantity", "amount_fen",
+                     "service_type", "minutes")
+    )
+    counts = help_counts(sorted({r[1] for r in rows}), now=now)
+    needs = []
+    for (nid, hid, kind, category, tags, urgent, opened_at, path, gcat, gitem, qty, amount, stype, minutes) in rows:
+        recent, this_month = counts.get(hid, (0, 0))
+        if this_month >= monthly_cap:
+            continue  # the fairness cap is a hard constraint
+        needs.append(RoundNeed(nid, hid, kind, category, list(tags or []), urgent, opened_at, path, gcat or "",
+                               gitem or "", qty or 1, amount or 0, stype or "", minutes or 60, recent))
+    supplies: list[RoundSupply] = []
+    stock = (StockMovement.objects.filter(stock_item__workstation__region__path__startswith=region.path)
+             .values("stock_item__workstation_id", "stock_item__workstation__region__path", "stock_item__category",
+                     "stock_item__item")
+             .annotate(o=Sum("on_hand_delta"), r=Sum("reserved_delta")))
+    for s in stock:
+        available = (s["o"] or 0) - (s["r"] or 0)
+        if available > 0:
+            key = f"{s['stock_item__category']}/{s['stock_item__item']}"
+            supplies.append(RoundSupply("goods", f"goods:{s['stock_item__workstation_id']}:{key}",
+                                        s["stock_item__workstation__region__path"], available,
+                                        workstation_id=s["stock_item__workstation_id"], item_key=key))
+    from ledger import api
+
+    funds = list(Fund.objects.exclude(kind=Fund.Kind.PROJECT).select_related("region"))
+    balances = api.balances([f.ledger_account_id for f in funds]) if funds else {}
+    for f in funds:
+        available = int(balances[f.ledger_account_id].available) if f.ledger_account_id in balances else 0
+        if available <= 0:
+            continue
+        if f.kind == Fund.Kind.REGION and f.region is not None and not (
+            f.region.path.startswith(region.path) or region.path.startswith(f.region.path)
+        ):
+            continue
+        target = (f.region.path if f.kind == Fund.Kind.REGION and f.region else
+                  f.category if f.kind == Fund.Kind.CATEGORY else str(f.need_id or ""))
+        supplies.append(RoundSupply("money", f"money:{f.ledger_account_id}", f.region.path if f.region else "",
+                                    available, fund_account=f.ledger_account_id, fund_kind=f.kind, fund_target=target))
+    for p in ServicePledge.objects.filter(active=True).select_related("region"):
+        if p.region.path.startswith(region.path) or region.path.startswith(p.region.path):
+            supplies.append(RoundSupply("service", f"service:{p.pk}", p.region.path, p.minutes_per_month,
+                                        pledge_id=p.pk, service_type=p.service_type))
+    return RoundInputs(needs=needs, supplies=supplies)
+
+
+def _compatible(need: RoundNeed, supply: RoundSupply, goods_keys: dict[tuple[str, str], set[str]]) -> bool:
+    """Hard constraints other than region reach (checked by the caller)."""
+    if need.kind != supply.kind:
+        return False
+    if supply.kind == "goods":
+        keys = goods_keys[(need.goods_category, need.goods_item)]
+        return supply.item_key in keys and need.quantity <= supply.available
+    if supply.kind == "money":
+        if need.amount_fen <= 0 or need.amount_fen > supply.available:
+            return False
+        if supply.fund_kind == Fund.Kind.GENERAL:
+            return True
+        if supply.fund_kind == Fund.Kind.REGION:
+            return need.region_path.startswith(supply.fund_target)
+        if supply.fund_kind == Fund.Kind.CATEGORY:
+            return supply.fund_target in need_categories(tags=need.tags, urgent=need.urgent)
+        if supply.fund_kind == Fund.Kind.NEED:
+            return supply.fund_target == str(need.id)
+        return False
+    return supply.service_type == need.service_type and need.minutes <= supply.available
+
+
+def _reaches(supply: RoundSupply, need: RoundNeed) -> bool:
+    # A workstation's stock and a pledge reach their region's subtree; funds reach per earmark (above).
+    return supply.kind == "money" or need.region_path.startswith(supply.region_path)
+
+
+@dataclass
+class Graph:
+    instance: solver.Instance
+    components: list[list[dict[str, object]]]  # per arc
+
+
+def build_graph(inputs: RoundInputs, *, now: datetime, weights: dict[str, int], per_need: int) -> Graph:
+    """Arcs from each need to its best `per_need` compatible supplies, scored with explanations."""
+    w = {**DEFAULT_WEIGHTS, **weights}
+    by_bucket: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for j, s in enumerate(inputs.supplies):
+        bucket = s.item_key if s.kind == "goods" else (s.service_type if s.kind == "service" else "")
+        by_bucket[(s.kind, bucket)].append(j)
+    goods_keys: dict[tuple[str, str], set[str]] = {}
+    arc_need: list[int] = []
+    arc_supply: list[int] = []
+    arc_score: list[int] = []
+    arc_parts: list[list[dict[str, object]]] = []
+    for i, need in enumerate(inputs.needs):
+        if need.kind == "goods":
+            gk = (need.goods_category, need.goods_item)
+            if gk not in goods_keys:
+                goods_keys[gk] = set(item_keys_for_need(need.goods_category, need.goods_item))
+            pool = [j for key in goods_keys[gk] for j in by_bucket.get(("goods", key), ())]
+        elif need.kind == "service":
+            pool = by_bucket.get(("service", need.service_type), [])
+        else:
+            pool = by_bucket.get(("money", ""), [])
+        facts = NeedFacts(urgent=need.urgent, category=need.category, opened_at=need.opened_at,
+                          region_path=need.region_path, recent_help_count=need.recent_help)
+        scored = []
+        for j in pool:
+            supply = inputs.supplies[j]
+            if not _reaches(supply, need) or not _compatible(need, supply, goods_keys):
+                continue
+            preferred = supply.fund_target if supply.fund_kind == Fund.Kind.REGION else ""
+            score, parts = score_pair(facts, SupplyFacts(region_path=supply.region_path,
+                                                         preferred_region_path=preferred), now=now, weights=w)
+            if score > 0:
+                scored.append((score, j, parts))
+        scored.sort(key=lambda t: (-t[0], t[1]))
+        for score, j, parts in scored[:per_need]:
+            arc_need.append(i)
+            arc_supply.append(j)
+            arc_score.append(score)
+            arc_parts.append([p.as_dict() for p in parts])
+    n, m = len(inputs.needs), len(inputs.supplies)
+    an = np.asarray(arc_need, dtype=np.int64)
+    asup = np.asarray(arc_supply, dtype=np.int64)
+    # Capacity: how many candidate needs a supply can meet if each were as large as its largest request.
+    request = np.asarray([_request(inputs.needs[i]) for i in arc_need], dtype=np.int64)
+    largest = np.zeros(m, dtype=np.int64)
+    if an.size:
+        np.maximum.at(largest, asup, request)
+    available = np.asarray([s.available for s in inputs.supplies], dtype=np.int64)
+    capacity = np.where(largest > 0, available // np.maximum(largest, 1), 0)
+    instance = solver.Instance(need_demand=np.ones(n, dtype=np.int64), supply_capacity=capacity, arc_need=an,
+                               arc_supply=asup, arc_score=np.asarray(arc_score, dtype=np.int64))
+    return Graph(instance=instance, components=arc_parts)
+
+
+def _request(need: RoundNeed) -> int:
+    return need.quantity if need.kind == "goods" else need.amount_fen if need.kind == "money" else need.minutes
+
+
+def _candidate(need: RoundNeed, supply: RoundSupply, score: int, parts: list[dict[str, object]]) -> Candidate:
+    return Candidate(
+        supply_kind=supply.kind, supply_key=supply.key, supply_region_path=supply.region_path, score=score,
+        components=parts, workstation_id=supply.workstation_id, item_key=supply.item_key,
+        fund_account=supply.fund_account, pledge_id=supply.pledge_id,
+        quantity=need.quantity if need.kind == "goods" else None,
+        amount_fen=need.amount_fen if need.kind == "money" else None,
+        minutes=need.minutes if need.kind == "service" else None,
+    )
+
+
+def match_round(*, actor: User | None, region: Region, now: datetime | None = None) -> MatchRound:
+    """Run a round for a region and propose its optimal assignment. actor=None is the scheduled job."""
+    from .services import _create_proposal
+
+    now = now or timezone.now()
+    if actor is not None and not access.has_role(actor, [Role.WORKSTATION_STAFF, Role.ADMINISTRATOR], region):
+        raise MatchingError(MatchingErrorCode.PERMISSION_DENIED)
+    rules = rules_get()
+    record = MatchRound.objects.create(region=region, started_by=actor)
+    t0 = clock.perf_counter()
+    inputs = load_inputs(region=region, now=now, monthly_cap=rules.monthly_cap_per_household)
+    graph = build_graph(inputs, now=now, weights=rules.weights or {}, per_need=rules.round_candidates_per_need)
+    t1 = clock.perf_counter()
+    flows = solver.solve_optimal(graph.instance)
+    greedy = solver.solve_greedy(graph.instance)
+    t2 = clock.perf_counter()
+    proposed = 0
+    with transaction.atomic():
+        chosen = np.flatnonzero(flows > 0)
+        needs = {n.pk: n for n in Need.objects.select_for_update(of=("self",)).select_related("household__region")
+                 .filter(pk__in=[inputs.needs[int(graph.instance.arc_need[a])].id for a in chosen])}
+        taken = set(MatchProposal.objects.filter(need_id__in=list(needs), status="proposed")
+                    .values_list("need_id", flat=True))
+        for a in chosen.tolist():
+            rn = inputs.needs[int(graph.instance.arc_need[a])]
+            need = needs.get(rn.id)
+            if need is None or need.status != "open" or rn.id in taken:
+                continue  # changed since the round read it: the next round or online matching will see it
+            supply = inputs.supplies[int(graph.instance.arc_supply[a])]
+            _create_proposal(need, _candidate(rn, supply, int(graph.instance.arc_score[a]), graph.components[a]),
+                             source="round", round_id=record.pk)
+            proposed += 1
+    t3 = clock.perf_counter()
+    record.status = MatchRound.Status.DONE
+    record.finished_at = timezone.now()
+    record.needs, record.supplies = len(inputs.needs), len(inputs.supplies)
+    record.arcs = int(graph.instance.arc_need.shape[0])
+    record.proposed = proposed
+    record.total_score = solver.total_score(graph.instance, flows)
+    record.greedy_score = solver.total_score(graph.instance, greedy)
+    record.timings_ms = {"candidates": round((t1 - t0) * 1000), "solve": round((t2 - t1) * 1000),
+                         "write": round((t3 - t2) * 1000)}
+    record.save()
+    return record
