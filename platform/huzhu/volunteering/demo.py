@@ -4,9 +4,9 @@ Past tasks are completed (claims, QR or manual check-in/out, confirmed minutes, 
 upcoming ones are open with free slots, full, or drafts, a few urgent (救急难), some serving households'
 service needs. Rows are bulk-created (the services refuse times in the past).
 
-The confirmed minutes are credited through timebank.earn_service_minutes with the tasks' own idempotency keys,
-and a few of the time bank's open redemptions become tasks — both after the demo's transaction commits,
-because the time bank's demo step runs after this one and opens the volunteers' accounts itself.
+The confirmed minutes are credited through timebank.earn_service_minutes with the tasks' own idempotency keys
+(in the demo's transaction). A few of the time bank's open redemptions become tasks once the demo has
+committed, because the time bank's step, which leaves them open, runs after this one.
 """
 
 from __future__ import annotations
@@ -148,9 +148,10 @@ def load(ctx: Any) -> None:
     ctx.advance("志愿服务 attendance", len(attendances))
 
     _households_follow_up(tasks, plans)
+    _credit_confirmed(ctx, attendances)
     ctx.data["volunteering_task_ids"] = [t.pk for t in tasks]
-    attendance_ids = [a.pk for a in attendances]
-    transaction.on_commit(lambda: _after_commit(ctx, attendance_ids))
+    # The time bank's step (after this one) leaves open redemptions for tasks: turn some into tasks after it.
+    transaction.on_commit(lambda: _redemption_tasks(ctx))
 
 
 def _service_needs(communities: dict[str, list[Any]]) -> dict[int, list[Any]]:
@@ -184,24 +185,22 @@ def _households_follow_up(tasks: list[ServiceTask], plans: list[dict[str, Any]])
                                       notes=f"{task.get_service_type_display()}服务已完成。", task_id=task.pk)
 
 
-def _after_commit(ctx: Any, attendance_ids: list[int]) -> None:
-    """After the whole demo committed (the time bank's accounts exist): credit the confirmed minutes under
-    the tasks' keys, and turn some open redemptions into tasks. Each in its own transaction; failures logged."""
+def _credit_confirmed(ctx: Any, attendances: list[Attendance]) -> None:
+    """Credit every confirmed minute through the time bank's own service, under the task's idempotency key
+    (the time bank's demo step keeps the accounts this opens)."""
+    if integrations._service("huzhu.timebank.services", "earn_service_minutes") is None:
+        return
     from .services.hours import _credit
 
+    tasks = {t.pk: t for t in ServiceTask.objects.filter(id__in={a.task_id for a in attendances})
+             .select_related("region", "region__parent", "lead")}
     credited = 0
-    for attendance in (Attendance.objects.filter(id__in=attendance_ids, minutes__gt=0)
-                       .select_related("task", "task__region", "task__region__parent", "volunteer")
-                       .order_by("id")):
-        try:
-            with transaction.atomic():
-                _credit(attendance.task, attendance, minutes=attendance.minutes, key=attendance.earning_key,
-                        actor=attendance.task.lead)
+    for attendance in attendances:
+        if attendance.minutes > 0:
+            task = tasks[attendance.task_id]
+            _credit(task, attendance, minutes=attendance.minutes, key=attendance.earning_key, actor=task.lead)
             credited += 1
-        except Exception:  # the demo must finish; say which one failed
-            log.exception("demo: crediting attendance %s failed", attendance.pk)
     ctx.advance("志愿服务 credited", credited)
-    _redemption_tasks(ctx)
 
 
 def _redemption_tasks(ctx: Any) -> None:
