@@ -276,3 +276,53 @@ def test_it_reads_a_page_of_history_in_a_fixed_number_of_queries(
         assert len(data["myTimeBankHistory"]["edges"]) == first
         counts.append(len(ctx))
     assert counts[0] == counts[1]
+
+
+def test_it_resolves_global_ids_only_within_the_actors_scope(
+        earn: Any, bob_volunteer_north: Any, alice_staff_north: Any, carol_staff_south: Any,
+        regions: dict[str, Any]) -> None:
+    # given bob's redemption in the north
+    from types import SimpleNamespace
+
+    from huzhu.timebank.schema import TimeBankMemberType, TimeBankRedemptionType
+    from huzhu.timebank.services import timebank_redeem
+    earn(bob_volunteer_north, 100)
+    set_birth_year(bob_volunteer_north, date.today().year - 70)
+    redemption = timebank_redeem(actor=bob_volunteer_north, service_type="x", minutes=60,
+                                 region=regions["north_c1"], idempotency_key="r")
+
+    def fetch(kind: Any, pk: int, user: Any) -> Any:
+        return kind.get_node(SimpleNamespace(context=SimpleNamespace(user=user)), str(pk))
+
+    # then a fetch by id (relay node) answers for bob and alice, and not for carol
+    assert fetch(TimeBankRedemptionType, redemption.pk, bob_volunteer_north) == redemption
+    assert fetch(TimeBankRedemptionType, redemption.pk, alice_staff_north) == redemption
+    assert fetch(TimeBankRedemptionType, redemption.pk, carol_staff_south) is None
+    assert fetch(TimeBankMemberType, member(bob_volunteer_north).pk, carol_staff_south) is None
+
+
+def test_it_edits_the_rules_singleton_in_django_admin(db: Any, regions: dict[str, Any]) -> None:
+    # given a superuser in Django admin
+    from django.test import Client
+
+    from huzhu.timebank.models import TimeBankRules
+    from tests.conftest import make_user
+    root = make_user("root@test.huzhu", superuser=True)
+    client = Client()
+    client.force_login(root)
+    # when they open the rules list, they land on the one row
+    response = client.get("/admin/timebank/timebankrules/")
+    assert response.status_code == 302 and response["Location"].endswith("/timebankrules/1/change/")
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    # and saving a change stores it with who made it
+    form = {f: getattr(TimeBankRules.objects.get(pk=1), f) for f in (
+        "storage_cap_minutes", "max_service_minutes", "star1_minutes", "star2_minutes", "star3_minutes",
+        "star4_minutes", "star5_minutes", "yearly_give_cap_minutes", "redemption_age", "hardship_redemption_age",
+        "max_redemption_minutes", "redemption_hold_days", "key_elder_age", "elder_min_age",
+        "pool_allotment_minutes")}
+    form["storage_cap_minutes"] = 1000 * 60
+    saved = client.post("/admin/timebank/timebankrules/1/change/", form)
+    assert saved.status_code == 302, saved.content[:2000]
+    rules = TimeBankRules.objects.get(pk=1)
+    assert (rules.storage_cap_minutes, rules.updated_by_id) == (60000, root.pk)

@@ -59,7 +59,8 @@ def load(ctx: Any) -> None:
         fresh.append(member)
     TimeBankMember.objects.bulk_create(fresh)
     EarnedTotal.objects.bulk_create([EarnedTotal(member=m, minutes=0) for m in fresh])
-    start_balance = {acc: bal.posted for acc, bal in ledger_api.balances([m.account_id for m in members]).items()}
+    account_ids = [int(m.account_id or 0) for m in members]
+    start_balance = {acc: bal.posted for acc, bal in ledger_api.balances(account_ids).items()}
     ctx.advance("时间银行 accounts", len(members))
 
     # --- two years of confirmed service, through the ledger's batch API -----------------------------------
@@ -79,7 +80,7 @@ def load(ctx: Any) -> None:
             count = ctx.rng.randint(40, 120)
         if i == 0:
             count = 420
-        balance = start_balance.get(member.account_id, 0)
+        balance = start_balance.get(int(member.account_id or 0), 0)
         for n in range(count):
             minutes = ctx.rng.choice(SERVICE_MINUTES) * (2 if i == 0 else 1)
             street = member.street if ctx.rng.random() < 0.85 else ctx.rng.choice(streets)

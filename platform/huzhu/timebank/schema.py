@@ -76,6 +76,20 @@ def _region(global_id: str, field: str) -> Region:
     return region
 
 
+def _scoped_node(visible: Any) -> Any:
+    """get_node for a relay type: a global id fetch goes through the same scoped selector as the lists, so an
+    id the actor may not see resolves to null exactly like one that does not exist."""
+
+    @classmethod  # type: ignore[misc]
+    def get_node(cls: Any, info: Any, id: Any) -> Any:  # noqa: A002 - graphene's signature
+        user = info.context.user
+        if not getattr(user, "is_authenticated", False) or not str(id).isdigit():
+            return None
+        return visible(user).filter(pk=int(id)).first()
+
+    return get_node
+
+
 # --- types ------------------------------------------------------------------------------------------------
 
 
@@ -122,6 +136,8 @@ class TimeBankMemberType(DjangoObjectType):
 
     def resolve_hardship(root: TimeBankMember, info: Any) -> Any:
         return TimeBankMemberType._private(root, info, "hardship")
+
+    get_node = _scoped_node(lambda user: selectors.member_visible(actor=user))
 
 
 class MyTimeBankType(graphene.ObjectType):
@@ -176,6 +192,8 @@ class TimeBankHistoryEntryType(DjangoObjectType):
     def resolve_service_date(root: Entry, _info: Any) -> str | None:
         return (root.memo or {}).get("service_date")  # type: ignore[attr-defined]
 
+    get_node = _scoped_node(lambda user: selectors.my_history(actor=user))
+
 
 class TimeBankRedemptionType(DjangoObjectType):
     class Meta:
@@ -193,6 +211,8 @@ class TimeBankRedemptionType(DjangoObjectType):
     def resolve_status(root: Redemption, _info: Any) -> str:
         return str(root.status)
 
+    get_node = _scoped_node(lambda user: selectors.redemption_list(actor=user))
+
 
 class TimeBankLinkType(DjangoObjectType):
     class Meta:
@@ -208,6 +228,8 @@ class TimeBankLinkType(DjangoObjectType):
     def resolve_status(root: TimeBankLink, _info: Any) -> str:
         return str(root.status)
 
+    get_node = _scoped_node(lambda user: selectors.link_list(actor=user))
+
 
 class TimeBankGiftType(DjangoObjectType):
     class Meta:
@@ -215,6 +237,8 @@ class TimeBankGiftType(DjangoObjectType):
         name = "TimeBankGift"
         fields = ("id", "from_member", "to_member", "to_pool_street", "minutes", "on_behalf", "created_at")
         interfaces = (graphene.relay.Node,)
+
+    get_node = _scoped_node(lambda user: selectors.gift_list(actor=user))
 
 
 class TimeBankPoolAllotmentType(DjangoObjectType):
@@ -225,6 +249,8 @@ class TimeBankPoolAllotmentType(DjangoObjectType):
         interfaces = (graphene.relay.Node,)
 
     priority = graphene.Int(required=True)
+
+    get_node = _scoped_node(lambda user: selectors.allotment_list(actor=user))
 
 
 class TimeBankRulesType(DjangoObjectType):
@@ -268,6 +294,8 @@ class TimeBankCertificateType(DjangoObjectType):
 
     def resolve_verify_url(root: Certificate, _info: Any) -> str:
         return verify_url(root)
+
+    get_node = _scoped_node(lambda user: selectors.certificate_list(actor=user))
 
 
 # --- queries ----------------------------------------------------------------------------------------------

@@ -13,7 +13,17 @@ from huzhu.regions.models import Region
 from ledger import api as ledger_api
 
 from . import accounts
-from .models import EarnedTotal, EarnRecord, PoolDonation, Redemption, TimeBankLink, TimeBankMember
+from .models import (
+    Certificate,
+    EarnedTotal,
+    EarnRecord,
+    Gift,
+    PoolAllotment,
+    PoolDonation,
+    Redemption,
+    TimeBankLink,
+    TimeBankMember,
+)
 from .rules import rules_get, star_level
 from .services import FRONTLINE, member_of_user
 
@@ -60,13 +70,33 @@ def member_list(*, actor: User) -> QuerySet[TimeBankMember]:
                                                                                                     "id")
 
 
-def member_get(*, actor: User, member_id: int) -> TimeBankMember | None:
-    """A member by id: oneself, someone in the actor's streets, or someone linked with the actor."""
+def member_visible(*, actor: User) -> QuerySet[TimeBankMember]:
+    """Members the actor may see: oneself, people in the actor's streets (frontline), and those linked with
+    the actor (a link asked for or accepted)."""
     own = member_of_user(actor)
     q = access.region_filter(actor, FRONTLINE, "region")
     if own is not None:
         q |= Q(pk=own.pk) | Q(links_in__from_member=own) | Q(links_out__to_member=own)
-    return TimeBankMember.objects.filter(q).filter(pk=member_id).distinct().first()
+    return TimeBankMember.objects.filter(q).distinct()
+
+
+def member_get(*, actor: User, member_id: int) -> TimeBankMember | None:
+    return member_visible(actor=actor).filter(pk=member_id).first()
+
+
+def gift_list(*, actor: User) -> QuerySet[Gift]:
+    """Gifts the actor gave or received, and those of members in the actor's streets."""
+    q = Q(from_member__user_id=actor.pk) | Q(to_member__user_id=actor.pk)
+    q |= access.region_filter(actor, FRONTLINE, "from_member__region")
+    return Gift.objects.filter(q).order_by("-created_at", "-id")
+
+
+def allotment_list(*, actor: User) -> QuerySet[PoolAllotment]:
+    return PoolAllotment.objects.filter(access.region_filter(actor, FRONTLINE, "street")).order_by("-id")
+
+
+def certificate_list(*, actor: User) -> QuerySet[Certificate]:
+    return Certificate.objects.filter(member__user_id=actor.pk).order_by("-issued_at", "-id")
 
 
 def link_list(*, actor: User) -> QuerySet[TimeBankLink]:
