@@ -162,84 +162,94 @@ _ENCODERS = (_texts, _byteas, _ints, _ints, _ints, _texts, _texts, _ints, _bools
              _texts, _texts)
 
 
+_LEDGER_VALUES = frozenset(("", *Ledger.values))
+_MAX_TIMEOUT = 10 * 366 * 86400
+_E_CLIENT_ID = LedgerErrorCode.CLIENT_ID_INVALID.value
+_E_ACCOUNT = LedgerErrorCode.ACCOUNT_NOT_FOUND.value
+_E_AMOUNT = LedgerErrorCode.AMOUNT_INVALID.value
+_E_LEDGER = LedgerErrorCode.LEDGER_MISMATCH.value
+_E_FIELDS = LedgerErrorCode.FIELDS_INVALID.value
+
+
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _id_or_zero(value: Any) -> int | None:
-    """An account or transfer id as the database takes it; None when it cannot be one."""
+    """An account or transfer id as the database takes it (None → 0); None when it cannot be one."""
     if value is None:
         return 0
-    if not _is_int(value) or value < 0 or value > _BIGINT_MAX:
+    if type(value) is not int or value < 0 or value > _BIGINT_MAX:
         return None
     return value
 
 
-def _prepare(req: TransferRequest, kind: int) -> tuple[list[Any], str | None]:
-    """The request as one row of the function's arrays, and an error found before the database is asked."""
+def _prepare(req: TransferRequest, kind: int) -> tuple[Any, ...]:
+    """The request as one row of the function's arrays; its last item is an error found before the database
+    is asked (the database then fails the request, and its linked chain, with it). Kept lean: it runs once per
+    transfer of every batch."""
+    target = None
+    if kind == _KIND_NEW:
+        if req.post_pending_id is not None:
+            kind, target = _KIND_POST, req.post_pending_id
+        elif req.void_pending_id is not None:
+            kind, target = _KIND_VOID, req.void_pending_id
+    else:
+        target = req.void_pending_id
+    reverses = req.reverses_id
+    plain = kind == _KIND_NEW and reverses is None  # needs both accounts, a ledger and a positive amount
     error: str | None = None
-    if kind == _KIND_NEW and req.post_pending_id is not None:
-        kind = _KIND_POST
-    if kind == _KIND_NEW and req.void_pending_id is not None:
-        kind = _KIND_VOID
-    target = req.post_pending_id if kind == _KIND_POST else req.void_pending_id if kind != _KIND_NEW else None
     client_id = req.client_id
-    if not isinstance(client_id, str) or not 0 < len(client_id) <= 128 or "\x00" in client_id:
-        error = LedgerErrorCode.CLIENT_ID_INVALID
+    if type(client_id) is not str or not 0 < len(client_id) <= 128 or "\x00" in client_id:
+        error = _E_CLIENT_ID
         client_id = client_id if isinstance(client_id, str) and "\x00" not in client_id else repr(client_id)
     debit, credit = _id_or_zero(req.debit_account_id), _id_or_zero(req.credit_account_id)
-    if debit is None or credit is None:
-        error = error or LedgerErrorCode.ACCOUNT_NOT_FOUND
-    if kind == _KIND_NEW and req.reverses_id is None and (debit == 0 or credit == 0):
-        error = error or LedgerErrorCode.ACCOUNT_NOT_FOUND
+    if debit is None or credit is None or (plain and (debit == 0 or credit == 0)):
+        error = error or _E_ACCOUNT
     amount = req.amount
-    zero_not_allowed = kind == _KIND_NEW and req.reverses_id is None
-    if not _is_int(amount) or not (0 <= amount <= MAX_AMOUNT) or (amount == 0 and zero_not_allowed):
-        error = error or LedgerErrorCode.AMOUNT_INVALID
+    if type(amount) is not int or not 0 <= amount <= MAX_AMOUNT or (amount == 0 and plain):
+        error = error or _E_AMOUNT
     ledger = req.ledger or ""
-    if ledger not in ("", *Ledger.values) or (kind == _KIND_NEW and req.reverses_id is None and not ledger):
-        error = error or LedgerErrorCode.LEDGER_MISMATCH
+    if ledger not in _LEDGER_VALUES or (plain and not ledger):
+        error = error or _E_LEDGER
     code = req.code or ""
     timeout = req.timeout_seconds
-    refs = (_id_or_zero(target), _id_or_zero(req.reverses_id))
-    fields_ok = (
-        isinstance(code, str)
+    pending = bool(req.pending)
+    memo = req.memo
+    memo_text = "{}"
+    if not (
+        type(code) is str
         and len(code) <= 32
         and "\x00" not in code
-        and (timeout is None or (_is_int(timeout) and 0 < timeout <= 10 * 366 * 86400))
+        and (timeout is None or (type(timeout) is int and 0 < timeout <= _MAX_TIMEOUT))
         and not (req.post_pending_id is not None and req.void_pending_id is not None)
-        and (target is None or not (req.pending or req.reverses_id is not None))
-        and None not in refs
-        and isinstance(req.memo, dict)
-    )
-    memo_text = "{}"
-    if fields_ok and req.memo:
+        and (target is None or not (pending or reverses is not None))
+        and _id_or_zero(target) is not None
+        and _id_or_zero(reverses) is not None
+        and isinstance(memo, dict)
+    ):
+        error = error or _E_FIELDS
+    elif memo:
         try:
-            memo_text = json.dumps(req.memo, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+            memo_text = json.dumps(memo, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         except (TypeError, ValueError):
-            fields_ok = False
+            error = error or _E_FIELDS
         else:
-            fields_ok = len(memo_text) <= _MAX_MEMO_CHARS and "\\u0000" not in memo_text
-    if not fields_ok:
-        error = error or LedgerErrorCode.FIELDS_INVALID
+            if len(memo_text) > _MAX_MEMO_CHARS or "\\u0000" in memo_text:
+                error = error or _E_FIELDS
     if error is not None:
         # Placeholders the database accepts; the error decides the result (and fails a linked chain).
-        return [client_id, b"", 0, 0, 0, "", "", kind, False, None, None, None, bool(req.linked), "{}", str(error)], (
-            str(error)
-        )
+        return (client_id, b"", 0, 0, 0, "", "", kind, False, None, None, None, bool(req.linked), "{}", error)
     # The body that idempotency compares: everything the caller asked for except the client id and the chaining.
-    body = repr((kind, debit, credit, amount, ledger, code, bool(req.pending), timeout, target, req.reverses_id,
-                 memo_text))
-    digest = hashlib.sha256(body.encode()).digest()[:16]
-    row = [client_id, digest, debit, credit, amount, ledger, code, kind, bool(req.pending), timeout, target,
-           req.reverses_id, bool(req.linked), memo_text, None]
-    return row, None
+    body = repr((kind, debit, credit, amount, ledger, code, pending, timeout, target, reverses, memo_text))
+    return (client_id, hashlib.sha256(body.encode()).digest()[:16], debit, credit, amount, ledger, code, kind,
+            pending, timeout, target, reverses, bool(req.linked), memo_text, None)
 
 
 def _run(requests: list[TransferRequest], kind: int = _KIND_NEW, now: Any = None) -> list[TransferResult]:
     if not requests:
         return []
-    rows = [_prepare(r, kind)[0] for r in requests]
+    rows = [_prepare(r, kind) for r in requests]
     params = [encode(list(col)) for encode, col in zip(_ENCODERS, zip(*rows, strict=True), strict=True)]
     with connection.cursor() as cursor:
         cursor.execute(_SQL, [*params, now])

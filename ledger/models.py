@@ -79,7 +79,7 @@ class Transfer(models.Model):
     added in SQL) lets the sealer know which transfers are surely committed.
     """
 
-    client_id = models.CharField(max_length=128, unique=True)
+    client_id = models.CharField(max_length=128, unique=True, db_collation="C")
     request_hash = models.BinaryField(max_length=16)
     ledger = models.CharField(max_length=8, choices=Ledger.choices)
     debit_account = models.ForeignKey(Account, models.PROTECT, related_name="+", db_index=False, db_constraint=False)

@@ -152,3 +152,41 @@ def test_it_resolves_a_pending_transfer_once_when_post_and_void_race() -> None:
     assert sorted(results) == ["PENDING_ALREADY_RESOLVED"] * 7 + ["ok"]
     assert Transfer.objects.filter(pending_id=pending.transfer_id).count() == 1
     assert api.balance(alice.id).debits_pending == 0 and api.balance(bob.id).credits_pending == 0
+
+
+def test_it_keeps_balances_exact_when_large_batches_and_single_transfers_mix() -> None:
+    from ledger import integrity
+
+    # given 20 accounts with 50 minutes each, which may not overdraw
+    issuer = api.account_open(ledger="TIME", code="l-issuer", debits_must_not_exceed_credits=False)
+    accounts = [api.account_open(ledger="TIME", code=f"l-{i}").id for i in range(20)]
+    api.create_transfers([TransferRequest(f"l-fund-{a}", issuer.id, a, 50, "TIME") for a in accounts])
+
+    def work(i: int) -> int:
+        import random
+
+        rng = random.Random(i)
+        posted = 0
+        for k in range(4):
+            if i % 2:  # large batches (more than 64: they take turns, without row locks)
+                batch = [TransferRequest(f"l-{i}-{k}-{j}", *rng.sample(accounts, 2), rng.randint(1, 9), "TIME")
+                         for j in range(100)]
+                posted += sum(r.ok for r in api.create_transfers(batch))
+            else:  # single transfers beside them (they share the turn and lock their two rows)
+                for j in range(10):
+                    debit, credit = rng.sample(accounts, 2)
+                    posted += api.create_transfers(
+                        [TransferRequest(f"l-{i}-{k}-{j}", debit, credit, rng.randint(1, 9), "TIME")]
+                    )[0].ok
+        return posted
+
+    # when 8 clients post at once
+    results = run_threads(8, work)
+    # then every balance equals the sum of its entries, nothing overdrew, and minutes were neither made nor lost
+    assert not [r for r in results if isinstance(r, BaseException)], results
+    assert sum(results) > 0
+    report = integrity.verify()
+    assert report.bad_accounts == [] and report.first_bad_transfer is None, report.lines()
+    final = api.balances(accounts)
+    assert all(b.available >= 0 for b in final.values())
+    assert sum(b.posted for b in final.values()) == 20 * 50
