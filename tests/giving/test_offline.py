@@ -110,3 +110,29 @@ def test_it_works_with_online_payment_off(gql, stripe_off, alice_staff_north, wo
     # and offline giving still works
     out = _record(gql, alice_staff_north, workstations["north"], "100")
     assert out["errors"] == [] and out["donation"]["status"] == "succeeded"
+
+
+def test_it_tells_the_donor_live_after_commit(alice_staff_north, workstations, dora_donor,
+                                              django_capture_on_commit_callbacks):
+    # given someone listening to published realtime messages
+    from huzhu.realtime import events
+    from tests.giving.conftest import offline_gift
+
+    seen: list[dict] = []
+
+    def hook(_groups: list[str], message: dict) -> None:
+        seen.append(message)
+
+    events.add_hook(hook)
+    try:
+        # when a gift linked to dora is recorded and the transaction commits
+        with django_capture_on_commit_callbacks(execute=True):
+            gift = offline_gift(alice_staff_north, workstations["north"], 800, key="live",
+                                donor_email=dora_donor.email)
+    finally:
+        events.remove_hook(hook)
+    # then dora's trace stages went out to her, and she has a notification
+    traces = [m for m in seen if m["topic"] == "donation_trace"]
+    assert [m["payload"]["stage"] for m in traces] == ["received", "earmarked"]
+    assert all(m["user_id"] == dora_donor.pk and m["payload"]["donation_id"] == gift.pk for m in traces)
+    assert any(m["topic"] == "notification" and m["user_id"] == dora_donor.pk for m in seen)

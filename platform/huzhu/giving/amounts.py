@@ -19,7 +19,7 @@ def yuan(fen: int) -> str:
 
 def _group(n: int) -> str:
     """0 < n < 10000 in capitals, with one 零 for each run of inner zeros: 1005 → 壹仟零伍."""
-    out = []
+    out: list[str] = []
     zero = False
     for pos in range(3, -1, -1):
         d = (n // 10**pos) % 10

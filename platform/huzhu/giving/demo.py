@@ -116,10 +116,10 @@ def load(ctx: Any) -> None:
     for k, need_id in enumerate(goods_needs):
         if delivered >= 6:
             break
-        offers = stock_candidates_for_need(need_id=need_id)
-        if not offers:
+        stock_offers = stock_candidates_for_need(need_id=need_id)
+        if not stock_offers:
             continue
-        offer = offers[0]
+        offer = stock_offers[0]
         reservation = _safe(services.stock_reserve, actor=None, workstation_id=offer.workstation_id,
                             item_key=offer.item_key, quantity=1, need_id=need_id,
                             idempotency_key=f"demo-reserve-{k}")

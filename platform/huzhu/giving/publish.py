@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
@@ -38,7 +38,7 @@ def stock_changed(*, workstation_id: int, region_path: str, item_key: str, on_ha
     events.stock_changed(workstation_id=workstation_id, region_path=region_path, item=item_key, on_hand=on_hand)
 
 
-def notify(*, user: object, kind: str, title: str, body: str = "", link: str = "", data: dict | None = None) -> None:
+def notify(*, user: Any, kind: str, title: str, body: str = "", link: str = "", data: dict | None = None) -> None:
     """Put a notification in the user's inbox (in the caller's transaction)."""
     if user is None:
         return

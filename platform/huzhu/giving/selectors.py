@@ -165,14 +165,14 @@ def fund_candidates_for_need(*, need_id: int) -> list[FundOffer]:
     if need is None:
         return []
     ancestors = need.region.ancestor_ids()
-    funds = Fund.objects.filter(
+    candidates = Fund.objects.filter(
         Q(kind=Fund.Kind.GENERAL) | Q(kind=Fund.Kind.NEED, need_id=need.id)
         | Q(kind=Fund.Kind.REGION, region_id__in=ancestors)
         | Q(kind=Fund.Kind.CATEGORY, category__in=list(need.categories))
     ).select_related("region")
-    funds = [f for f in funds if fund_allows(f, need=need)]
+    funds = [f for f in candidates if fund_allows(f, need=need)]
     balances = api.balances([f.ledger_account_id for f in funds]) if funds else {}
-    order = {Fund.Kind.NEED: 0, Fund.Kind.REGION: 1, Fund.Kind.CATEGORY: 2, Fund.Kind.GENERAL: 3}
+    order: dict[str, int] = {Fund.Kind.NEED: 0, Fund.Kind.REGION: 1, Fund.Kind.CATEGORY: 2, Fund.Kind.GENERAL: 3}
     offers = [FundOffer(fund=f, fund_account=f.ledger_account_id, available_fen=int(balances[f.ledger_account_id]
                                                                                      .available))
               for f in funds if f.ledger_account_id in balances]
@@ -274,8 +274,9 @@ def public_disclosure(*, year: int | None = None) -> Disclosure:
     other than a project's total."""
     year = year or timezone.localdate().year
     funds = {f.pk: f for f in Fund.objects.select_related("region")}
-    projects = project_names({f.project_id for f in funds.values() if f.project_id} | set(
-        Disbursement.objects.filter(project_id__isnull=False).values_list("project_id", flat=True)))
+    project_ids = {int(f.project_id) for f in funds.values() if f.project_id} | {
+        int(p) for p in Disbursement.objects.filter(project_id__isnull=False).values_list("project_id", flat=True) if p}
+    projects = project_names(project_ids)
     out = Disclosure(generated_at=timezone.localtime().strftime("%Y-%m-%d %H:%M"))
     income = (Donation.objects.filter(status=Donation.Status.SUCCEEDED, succeeded_at__year=year)
               .annotate(m=TruncMonth("succeeded_at")).values("m", "fund_id")

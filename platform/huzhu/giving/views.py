@@ -54,13 +54,13 @@ def receipt_download(request: HttpRequest, donation_id: int) -> HttpResponse:
 def receipt_verify(request: HttpRequest, token: str) -> HttpResponse:
     """Public: anyone holding a receipt can check it. Shows the masked donor name, never more."""
     donation = receipt_from_token(token)
-    context = {"valid": donation is not None}
+    context: dict[str, object] = {"valid": donation is not None}
     if donation is not None:
         context.update(
             number=donation.receipt_number, amount=yuan(donation.amount_fen),
             amount_capital=capital_yuan(donation.amount_fen), donor=donor_display(donation, masked=True),
             purpose=earmark_label(donation.fund), refunded=yuan(donation.refunded_fen) if donation.refunded_fen else "",
-            date=timezone.localtime(donation.succeeded_at).strftime("%Y-%m-%d"),
+            date=timezone.localtime(donation.succeeded_at or donation.created_at).strftime("%Y-%m-%d"),
         )
     return render(request, "giving/receipt_verify.html", context, status=200 if donation else 404)
 

@@ -130,7 +130,7 @@ class DonationTraceStepType(DjangoObjectType):
         return str(DonationTraceEvent.Stage(root.stage).label)
 
     def resolve_community_name(root: DonationTraceEvent, _info: Any) -> str | None:
-        return root.community.name if root.community_id else None
+        return root.community.name if root.community is not None else None
 
 
 class DonationType(DjangoObjectType):

@@ -227,7 +227,7 @@ def _post_refund(donation: Donation, *, amount_fen: int, key: str, source: str, 
     from ledger import api
 
     try:
-        result = api.reverse(client_id=f"giving:refund:{refund.pk}", transfer_id=donation.income_transfer_id,
+        result = api.reverse(client_id=f"giving:refund:{refund.pk}", transfer_id=int(donation.income_transfer_id or 0),
                              amount=amount_fen, memo={"donation": donation.pk, "refund": refund.pk})
     except api.LedgerError as exc:
         if exc.code in ("EXCEEDS_CREDITS", "REVERSAL_EXCEEDS_ORIGINAL"):

@@ -306,7 +306,8 @@ def fund_release(*, actor: User | None, disbursement_id: int, reason: str = "") 
     if disbursement.status != Disbursement.Status.HELD:
         raise GivingError(GivingErrorCode.WRONG_STATE)
     try:
-        api.void_pending(client_id=f"giving:release:{disbursement.pk}", pending_id=disbursement.hold_transfer_id)
+        api.void_pending(client_id=f"giving:release:{disbursement.pk}",
+                         pending_id=int(disbursement.hold_transfer_id or 0))
     except api.LedgerError as exc:
         raise _ledger_error(exc)
     disbursement.status = Disbursement.Status.RELEASED
@@ -335,9 +336,10 @@ def fund_disburse(
         disbursement = fund_hold(actor=actor, fund_account=fund_account, amount_fen=amount_fen, need_id=need_id,
                                  project_id=project_id, idempotency_key=idempotency_key, memo=memo)
     else:
-        disbursement = Disbursement.objects.select_for_update().filter(pk=hold_id).first()
-        if disbursement is None:
+        held = Disbursement.objects.select_for_update().filter(pk=hold_id).first()
+        if held is None:
             raise GivingError(GivingErrorCode.NOT_FOUND, field="holdId")
+        disbursement = held
     need, project = _target(disbursement.need_id, disbursement.project_id)
     _check_actor(actor, need=need, project=project)
     if disbursement.status == Disbursement.Status.DISBURSED:
@@ -346,7 +348,7 @@ def fund_disburse(
         raise GivingError(GivingErrorCode.WRONG_STATE)
     try:
         result = api.post_pending(client_id=f"giving:disburse:{disbursement.pk}",
-                                  pending_id=disbursement.hold_transfer_id)
+                                  pending_id=int(disbursement.hold_transfer_id or 0))
     except api.LedgerError as exc:
         raise _ledger_error(exc)
     disbursement.ledger_transfer_id = result.transfer_id

@@ -98,10 +98,11 @@ def _changed(stock_item: StockItem) -> None:
 
 def _move(stock_item: StockItem, *, kind: str, quantity: int, lot_id: int, actor: User | None,
           reservation: StockReservation | None = None, reason: str = "") -> StockMovement:
-    deltas = {
+    table: dict[str, tuple[int, int]] = {
         Kind.RECEIVED: (quantity, 0), Kind.RESERVED: (0, quantity), Kind.RELEASED: (0, -quantity),
         Kind.DISPATCHED: (-quantity, -quantity), Kind.DELIVERED: (0, 0), Kind.WRITTEN_OFF: (-quantity, 0),
-    }[kind]
+    }
+    deltas = table[kind]
     return StockMovement.objects.create(
         stock_item=stock_item, lot_id=lot_id, reservation=reservation, kind=kind, quantity=quantity,
         on_hand_delta=deltas[0], reserved_delta=deltas[1], reason=reason, actor=actor,
