@@ -217,3 +217,20 @@ def test_it_keeps_the_yearly_cap_under_concurrent_gifts(
     assert sorted(codes) == ["YEARLY_GIVE_CAP"] * 5 + ["ok"] * 3
     assert balance(ed_volunteer_north).posted == 310
     assert Gift.objects.count() == 3
+
+
+def test_it_lets_staff_consent_only_for_an_elder_without_a_user(
+        earn: Any, bob_volunteer_north: Any, ed_volunteer_north: Any, register_elder: Any,
+        alice_staff_north: Any) -> None:
+    # given bob asked to link with ed (who has his own login) and with an elder without a phone
+    earn(bob_volunteer_north, 10)
+    earn(ed_volunteer_north, 10)
+    elder = register_elder("赵奶奶", age=81, lives_alone=True)
+    to_ed = link_request(actor=bob_volunteer_north, to_member=member(ed_volunteer_north))
+    to_elder = link_request(actor=bob_volunteer_north, to_member=elder)
+    # then alice may not accept for ed, but may for the elder (代办)
+    with pytest.raises(ServiceError) as exc:
+        link_accept(actor=alice_staff_north, link_id=to_ed.pk)
+    assert exc.value.code == "NOT_FOUND"
+    accepted = link_accept(actor=alice_staff_north, link_id=to_elder.pk)
+    assert (accepted.status, accepted.accepted_by_id) == ("accepted", alice_staff_north.pk)

@@ -425,8 +425,8 @@ def link_accept(*, actor: User, link_id: int) -> TimeBankLink:
     if link is None:
         raise TimeBankError(TimeBankErrorCode.NOT_FOUND, field="linkId")
     target = link.to_member
-    may = target.user_id == actor.pk or (target.user_id != link.requested_by_id
-                                         and access.has_role(actor, FRONTLINE, target.region))
+    # Staff may consent only for someone without a user of their own (an elder without a phone, 代办).
+    may = target.user_id == actor.pk or (target.user_id is None and access.has_role(actor, FRONTLINE, target.region))
     if not may or actor.pk == link.requested_by_id:
         raise TimeBankError(TimeBankErrorCode.NOT_FOUND, field="linkId")
     if link.status == TimeBankLink.Status.ACCEPTED:
