@@ -21,7 +21,7 @@ from huzhu.households.services import need_set_status
 from huzhu.people import access
 from huzhu.people.models import Role, RoleGrant, User
 
-from .candidates import Candidate, needs_for_goods, rules_get, supplies_for_need
+from .candidates import Candidate, needs_for_goods, rules_get, supplies_for_need  # noqa: F401 (rules_get re-exported)
 from .errors import MatchingError, MatchingErrorCode
 from .models import MatchingRules, MatchProposal
 
