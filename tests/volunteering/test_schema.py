@@ -221,7 +221,8 @@ MUTATIONS = [
 REFUSED = {"NOT_FOUND", "PERMISSION_DENIED", "TOKEN_OTHER_TASK"}
 
 
-@pytest.mark.parametrize("persona", ["carol_staff_south", "dave_volunteer_south", "sara_social_worker_south"])
+@pytest.mark.parametrize("persona", ["carol_staff_south", "dave_volunteer_south", "sara_social_worker_south",
+                                     "dora_donor", "rita_reviewer"])
 @pytest.mark.parametrize(("name", "call"), MUTATIONS, ids=[m[0] for m in MUTATIONS])
 def test_another_streets_people_are_refused_for_every_mutation(request: Any, gql: Any, north_scene: dict,
                                                                bob_volunteer_north: Any, persona: str, name: str,

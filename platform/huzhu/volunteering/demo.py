@@ -83,7 +83,7 @@ def load(ctx: Any) -> None:
         )
         # Who serves: volunteers of the street with the skills, free at that time, nobody twice at once.
         want = 0 if status == S.DRAFT else (rng.randint(1, slots) if past else rng.randint(0, slots))
-        team = []
+        team: list[Any] = []
         for user in rng.sample(volunteers[street.code], len(volunteers[street.code])):
             if len(team) == want:
                 break
@@ -108,12 +108,14 @@ def load(ctx: Any) -> None:
     for task, plan in zip(tasks, plans, strict=True):
         created = min(plan["created"], now - timedelta(hours=1))
         history.append(TaskStatusChange(task=task, from_status="", to_status=S.DRAFT, actor=task.lead, at=created))
-        steps = {S.DRAFT: [], S.OPEN: [S.OPEN], S.FULL: [S.OPEN, S.FULL], S.CANCELLED: [S.OPEN, S.CANCELLED],
-                 S.COMPLETED: [S.OPEN, S.IN_PROGRESS, S.COMPLETED]}[task.status]
-        previous = S.DRAFT
-        for i, to in enumerate(steps, start=1):
-            at = {S.IN_PROGRESS: task.starts_at, S.COMPLETED: task.ends_at + timedelta(hours=2)}.get(
-                to, min(created + timedelta(minutes=10 * i), now))
+        steps: dict[str, list[str]] = {
+            S.DRAFT: [], S.OPEN: [S.OPEN], S.FULL: [S.OPEN, S.FULL], S.CANCELLED: [S.OPEN, S.CANCELLED],
+            S.COMPLETED: [S.OPEN, S.IN_PROGRESS, S.COMPLETED]}
+        fixed_times: dict[str, datetime] = {S.IN_PROGRESS: task.starts_at,
+                                            S.COMPLETED: task.ends_at + timedelta(hours=2)}
+        previous: str = S.DRAFT
+        for i, to in enumerate(steps[task.status], start=1):
+            at = fixed_times.get(to, min(created + timedelta(minutes=10 * i), now))
             history.append(TaskStatusChange(task=task, from_status=previous, to_status=to,
                                             actor=task.lead, at=at))
             previous = to
@@ -166,7 +168,7 @@ def _service_needs(communities: dict[str, list[Any]]) -> dict[int, list[Any]]:
                  .order_by("-id")[:400]):
         region = need.household.region
         community_id = region.parent_id if region.level == "grid" else region.id
-        if community_id in ids:
+        if community_id is not None and community_id in ids:
             out[community_id].append(need)
     return out
 
@@ -214,6 +216,8 @@ def _redemption_tasks(ctx: Any) -> None:
                                    .select_related("region").order_by("id")):
         region = redemption.region
         street = region if region.level == "street" else region.parent
+        if street is None:
+            continue
         lead = next((ctx.users[f"sw-{i}"] for i in range(20) if STREETS[i % 3] == street.code), None)
         if lead is None:
             continue

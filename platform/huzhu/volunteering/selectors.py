@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Case, Count, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
@@ -60,7 +60,7 @@ def task_list(*, actor: Any, filters: TaskFilters | None = None) -> QuerySet[Ser
     if f.date_from:
         qs = qs.filter(starts_at__gte=_local_start(f.date_from))
     if f.date_to:
-        qs = qs.filter(starts_at__lt=_local_start(f.date_to) + timezone.timedelta(days=1))
+        qs = qs.filter(starts_at__lt=_local_start(f.date_to) + timedelta(days=1))
     if f.skill:
         qs = qs.filter(required_skills__contains=[f.skill])
     if f.service_type:
@@ -69,6 +69,7 @@ def task_list(*, actor: Any, filters: TaskFilters | None = None) -> QuerySet[Ser
         qs = qs.filter(urgent=f.urgent)
     if f.region is not None:
         qs = qs.filter(region__path__startswith=f.region.path)
+    proximity: Any
     profile = (VolunteerProfile.objects.filter(user_id=actor.pk).select_related("home_community").first()
                if actor.is_authenticated else None)
     if f.qualified_only and profile is not None:
@@ -217,11 +218,11 @@ def volunteering_dashboard(*, actor: Any, region: Region, month: date) -> Dashbo
         tasks=Count("task_id", distinct=True))
     hours = {sid: StreetHours(region=s) for sid, s in streets.items()}
     for r in per_street:
-        row = hours.get(r["task__region__parent_id"])
-        if row is not None:
-            row.minutes = r["minutes"] or 0
-            row.active_volunteers = r["volunteers"]
-            row.tasks_served = r["tasks"]
+        served = hours.get(r["task__region__parent_id"])
+        if served is not None:
+            served.minutes = r["minutes"] or 0
+            served.active_volunteers = r["volunteers"]
+            served.tasks_served = r["tasks"]
     board.hours = list(hours.values())
     agg = confirmed.aggregate(minutes=Sum("credited_minutes"), volunteers=Count("volunteer_id", distinct=True))
     board.minutes_total = agg["minutes"] or 0

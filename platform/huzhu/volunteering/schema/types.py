@@ -130,7 +130,7 @@ class TaskClaimType(DjangoObjectType):
         return plain(root.status)
 
     def resolve_group_name(root: TaskClaim, _info: Any) -> str | None:
-        return root.group.organisation_name if root.group_id else None
+        return root.group.organisation_name if root.group is not None else None
 
     def resolve_attendance(root: TaskClaim, _info: Any) -> Any:
         return getattr(root, "attendance", None)
@@ -197,7 +197,7 @@ class ServiceTaskType(DjangoObjectType):
         claims = getattr(root, "prefetched_claims", None)
         if claims is None:
             claims = list(root.claims.select_related("volunteer", "attendance", "group").order_by("created_at", "id"))
-            root.prefetched_claims = claims
+            root.prefetched_claims = claims  # type: ignore[attr-defined]
         return claims
 
     def resolve_status(root: ServiceTask, _info: Any) -> str | None:
@@ -216,9 +216,10 @@ class ServiceTaskType(DjangoObjectType):
         return root.planned_minutes
 
     def resolve_household(root: ServiceTask, _info: Any) -> Any:
-        if root.household_id is None:
+        household = root.household
+        if household is None:
             return None
-        return HouseholdSummaryType(category=root.household.category, tags=list(root.household.tags))
+        return HouseholdSummaryType(category=household.category, tags=list(household.tags))
 
     def resolve_proximity(root: ServiceTask, _info: Any) -> Any:
         return getattr(root, "proximity", None)

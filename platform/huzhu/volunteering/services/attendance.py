@@ -322,7 +322,8 @@ def task_close_attendance(*, task_id: int, now: datetime | None = None) -> dict[
     else:
         from .hours import maybe_complete
 
-        maybe_complete(task, actor=task.lead, now=at)
+        if maybe_complete(task, actor=task.lead, now=at):
+            publish(task, "completed")
     ServiceTask.objects.filter(id=task.id).update(attendance_closed_at=at)
     return {"checked_out": checked_out, "no_shows": len(no_shows), "cancelled": cancelled}
 

@@ -95,7 +95,7 @@ def add_slots(task: ServiceTask, n: int) -> None:
 
 def street_of(task: ServiceTask) -> Any:
     """The street (街道) of the task's community: the time bank credits hours per street."""
-    region = task.region
+    region: Any = task.region
     while region is not None and region.level not in ("street", "district"):
         region = region.parent
     return region

@@ -129,7 +129,7 @@ def maybe_complete(task: ServiceTask, *, actor: Any, now: datetime, visit_notes:
         )
     if task.redemption_id:
         integrations.redemption_settle(redemption_id=task.redemption_id, delivered=True, actor=actor)
-    if task.need_id and task.need.status == "matched":
+    if task.need is not None and task.need.status == "matched":
         integrations.need_set_status(actor=actor, need=task.need, status="fulfilled", note=f"task:{task.id}")
     return True
 

@@ -27,7 +27,7 @@ MAX_SKILLS = 10
 
 
 def _community_of(region: Region) -> Region:
-    if region.level == Region.Level.GRID:
+    if region.level == Region.Level.GRID and region.parent_id is not None:
         region = Region.objects.get(id=region.parent_id)
     if region.level != Region.Level.COMMUNITY:
         raise VolunteeringError(E.INVALID, _t("服务地点必须是一个社区。"), field="regionId")
@@ -85,6 +85,11 @@ def service_task_create(
     description = check_text(description, field="description", max_length=2000)
     place = check_text(place, field="place", max_length=200)
     organisation_name = check_text(organisation_name, field="organisationName", max_length=100)
+    # A need or redemption outside the actor's area answers like one that does not exist.
+    if need is not None and not can_manage_region(actor, need.household.region):
+        raise VolunteeringError(E.NOT_FOUND, field="needId")
+    if redemption is not None and not can_manage_region(actor, redemption.region):
+        raise VolunteeringError(E.NOT_FOUND, field="redemptionId")
     if need is not None:
         if getattr(need, "kind", None) != "service" or need.status not in ("open", "proposed", "matched"):
             raise VolunteeringError(E.INVALID, _t("只能为未完成的服务类需求创建任务。"), field="needId")
@@ -220,7 +225,7 @@ def cancel(task: ServiceTask, *, actor: Any, reason: str, now: datetime) -> None
     if task.need_id and not ServiceTask.objects.filter(need_id=task.need_id, status__in=(
             Status.OPEN, Status.FULL, Status.IN_PROGRESS, Status.COMPLETED)).exclude(id=task.id).exists():
         need = task.need
-        if need.status == "matched":
+        if need is not None and need.status == "matched":
             integrations.need_set_status(actor=actor or task.lead, need=need, status="open",
                                          note=f"task:{task.id} cancelled")
     publish(task, "cancelled")
