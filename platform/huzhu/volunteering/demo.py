@@ -5,8 +5,8 @@ upcoming ones are open with free slots, full, or drafts, a few urgent (救急难
 service needs. Rows are bulk-created (the services refuse times in the past).
 
 The confirmed minutes are credited through timebank.earn_service_minutes with the tasks' own idempotency keys
-(in the demo's transaction). A few of the time bank's open redemptions become tasks once the demo has
-committed, because the time bank's step, which leaves them open, runs after this one.
+(in the demo's transaction). A few of the time bank's open redemptions become tasks: at once when the time
+bank's step ran first, else once the demo has committed (the time bank's step then runs after this one).
 """
 
 from __future__ import annotations
@@ -152,8 +152,12 @@ def load(ctx: Any) -> None:
     _households_follow_up(tasks, plans)
     _credit_confirmed(ctx, attendances)
     ctx.data["volunteering_task_ids"] = [t.pk for t in tasks]
-    # The time bank's step (after this one) leaves open redemptions for tasks: turn some into tasks after it.
-    transaction.on_commit(lambda: _redemption_tasks(ctx))
+    # Some of the time bank's open redemptions become tasks: now if its step ran before this one, else once
+    # the demo has committed (its step then runs after this one).
+    if "timebank_open_redemptions" in ctx.data:
+        _redemption_tasks(ctx)
+    else:
+        transaction.on_commit(lambda: _redemption_tasks(ctx))
 
 
 def _service_needs(communities: dict[str, list[Any]]) -> dict[int, list[Any]]:
