@@ -1,8 +1,9 @@
 """月探访: a visit task for every key-group household not yet visited this month, and month-end reminders.
 
-The job runs monthly (on the 1st) and daily (catching households registered mid-month, or whose task was
-cancelled is NOT re-planned: one planned visit per household and month, enforced by a unique constraint, so
-running the job twice — or on two workers at once — plans nothing twice).
+The job runs on the 1st (the new month's visits) and daily (households registered or tagged mid-month). One
+visit is planned per household and month — a MonthlyVisit row under a unique constraint on (household, month),
+inserted before the task — so running the job twice, or on two workers at once, plans nothing twice; a
+household whose planned task was cancelled is not planned again that month (the social worker re-plans it).
 """
 
 from __future__ import annotations
