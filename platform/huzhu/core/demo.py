@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import transaction
 
-STEPS = ["regions", "people", "households", "giving", "volunteering", "timebank", "projects", "matching"]
+STEPS = ["regions", "people", "households", "giving", "timebank", "volunteering", "projects", "matching"]
 DEMO_PASSWORD = "huzhu-demo-2026"
 SEED = 20261125
 
