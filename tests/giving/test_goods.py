@@ -188,3 +188,22 @@ def test_it_pledges_a_service_for_matching(gql, dora_donor, regions):
     assert selectors.service_pledges_for(service_type="haircut", region=regions["south_c1"]).count() == 0
     mine = gql("{ myPledges { services { serviceType active } } }", as_user=dora_donor)["myPledges"]["services"]
     assert mine == [{"serviceType": "haircut", "active": True}]
+
+
+def test_it_lists_movements_and_pledges_for_staff_of_the_street_only(gql, dora_donor, alice_staff_north,
+                                                                    carol_staff_south, workstations):
+    ws = workstations["north"]
+    pledge = services.goods_pledge_create(actor=dora_donor, workstation_id=ws.pk, item_key="stationery/school_bag",
+                                          quantity=2, condition="new", idempotency_key="p")
+    services.goods_receive(actor=alice_staff_north, workstation_id=ws.pk, quantity=2, pledge_id=pledge.pk)
+    query = """query($ws: ID!) {
+      stockMovements(workstationId: $ws, first: 10) { totalCount edges { node { kind itemKey quantity onHandDelta } } }
+      workstationGoodsPledges(workstationId: $ws, first: 10) { totalCount edges { node { itemName status } } }
+    }"""
+    data = gql(query, {"ws": gid(ws, "Workstation")}, as_user=alice_staff_north)
+    assert data["stockMovements"]["edges"][0]["node"] == {"kind": "received", "itemKey": "stationery/school_bag",
+                                                         "quantity": 2, "onHandDelta": 2}
+    assert data["workstationGoodsPledges"]["edges"][0]["node"] == {"itemName": "书包", "status": "received"}
+    body = gql.raw(query, {"ws": gid(ws, "Workstation")}, as_user=carol_staff_south)
+    assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    assert (body.get("data") or {}).get("stockMovements") is None

@@ -136,3 +136,40 @@ def test_it_tells_the_donor_live_after_commit(alice_staff_north, workstations, d
     assert [m["payload"]["stage"] for m in traces] == ["received", "earmarked"]
     assert all(m["user_id"] == dora_donor.pk and m["payload"]["donation_id"] == gift.pk for m in traces)
     assert any(m["topic"] == "notification" and m["user_id"] == dora_donor.pk for m in seen)
+
+
+def test_it_lists_recorded_gifts_to_staff_of_the_street_only(gql, alice_staff_north, carol_staff_south,
+                                                              workstations):
+    _record(gql, alice_staff_north, workstations["north"], "5000", key="n")
+    query = "{ recordedDonations(first: 10) { totalCount edges { node { amountFen donorName } } } }"
+    assert gql(query, as_user=alice_staff_north)["recordedDonations"]["totalCount"] == 1
+    assert gql(query, as_user=carol_staff_south)["recordedDonations"]["totalCount"] == 0
+
+
+def test_it_lists_my_donations_in_a_fixed_number_of_queries(gql, alice_staff_north, workstations, dora_donor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.giving.conftest import offline_gift
+
+    query = "{ myDonations(first: 20) { totalCount edges { node { amountFen earmark { kind label } " \
+            "trace { stage communityName } } } } }"
+
+    def queries_for_page() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            gql(query, as_user=dora_donor)
+        return len(ctx.captured_queries)
+
+    for i in range(2):
+        offline_gift(alice_staff_north, workstations["north"], 100 + i, key=f"a{i}", donor_email=dora_donor.email,
+                     announce=False)
+    few = queries_for_page()
+    for i in range(10):
+        offline_gift(alice_staff_north, workstations["north"], 100 + i, key=f"b{i}", donor_email=dora_donor.email,
+                     announce=False)
+    many = queries_for_page()
+    # the page costs the same number of queries whether it holds 2 gifts or 12 (traces are prefetched)
+    assert many == few
+    data = gql(query, as_user=dora_donor)
+    assert data["myDonations"]["totalCount"] == 12
+    assert all(len(e["node"]["trace"]) == 2 for e in data["myDonations"]["edges"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -35,9 +35,14 @@ STOCK_ROLES = (Role.WORKSTATION_STAFF, Role.SOCIAL_WORKER, Role.ADMINISTRATOR)
 # --- donors' own gifts ----------------------------------------------------------------------------------
 
 
+def _trace_prefetch() -> Prefetch:
+    return Prefetch("trace", queryset=DonationTraceEvent.objects.select_related("community").order_by("at", "id"))
+
+
 def donation_list_mine(*, actor: User) -> QuerySet[Donation]:
+    """The donor's gifts, newest first, with their traces in one extra query per page."""
     return (Donation.objects.filter(donor_id=actor.pk).select_related("fund", "fund__region")
-            .order_by("-created_at", "-id"))
+            .prefetch_related(_trace_prefetch()).order_by("-created_at", "-id"))
 
 
 def donation_list_staff(*, actor: User) -> QuerySet[Donation]:
@@ -69,7 +74,7 @@ def trace_of(donation: Donation | GoodsDonation) -> QuerySet[DonationTraceEvent]
 
 def goods_donation_list_mine(*, actor: User) -> QuerySet[GoodsDonation]:
     return (GoodsDonation.objects.filter(donor_id=actor.pk).select_related("workstation")
-            .order_by("-created_at", "-id"))
+            .prefetch_related(_trace_prefetch()).order_by("-created_at", "-id"))
 
 
 def service_pledge_list_mine(*, actor: User) -> QuerySet[ServicePledge]:

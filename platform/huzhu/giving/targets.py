@@ -128,7 +128,7 @@ def project_info(project_id: int | None) -> ProjectInfo | None:
         return None
     region = getattr(project, "region", None)
     status = str(getattr(project, "status", "") or "")
-    accepts = status not in ("draft", "rejected", "closed", "completed", "canceled", "cancelled", "withdrawn")
+    accepts = status == "approved"  # 已立项(实施中): gifts go to projects a foundation approved, not to applications
     category = str(getattr(project, "category", "") or "")
     return ProjectInfo(
         id=project.pk,

@@ -167,7 +167,7 @@ class DonationType(DjangoObjectType):
         return EarmarkType.of(root.fund)
 
     def resolve_trace(root: Donation, _info: Any) -> Any:
-        return selectors.trace_of(root)
+        return root.trace.all()  # prefetched by the list selectors (ordered by at, id)
 
     def resolve_receipt_url(root: Donation, _info: Any) -> str | None:
         if root.status != Donation.Status.SUCCEEDED or not root.receipt_number:
@@ -259,7 +259,7 @@ class GoodsDonationType(DjangoObjectType):
         return item.name if item else root.item_key
 
     def resolve_trace(root: GoodsDonation, _info: Any) -> Any:
-        return selectors.trace_of(root)
+        return root.trace.all()
 
 
 class ServicePledgeType(DjangoObjectType):
