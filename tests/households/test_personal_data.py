@@ -196,3 +196,24 @@ def test_it_updates_personal_data_audited_as_a_write(
     with pytest.raises(ServiceError) as exc:
         personal_data_update(actor=carol_staff_south, household=north_household, phone="13911112222")
     assert exc.value.code == "PERMISSION_DENIED"
+
+
+def test_the_rotate_command_moves_every_token_to_the_new_key(
+    north_household: Any, south_household: Any, north_personal: dict[str, Any], alice_staff_north: Any,
+    settings: Any,
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    # given data under the old key, when a new key is put first and the command runs
+    old_keys = list(settings.PERSONAL_DATA_KEYS)
+    settings.PERSONAL_DATA_KEYS = ["the-next-key", *old_keys]
+    out = StringIO()
+    call_command("personal_data_rotate", stdout=out)
+    assert "2 households" in out.getvalue()
+    # then the old key can be dropped and everything still decrypts
+    settings.PERSONAL_DATA_KEYS = ["the-next-key"]
+    data = personal_data_read(actor=alice_staff_north, household=north_household,
+                              fields=["head_name", "member_names"], purpose="after rotation")
+    assert data == {"head_name": north_personal["head_name"], "member_names": north_personal["member_names"]}

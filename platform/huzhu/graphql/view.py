@@ -43,7 +43,7 @@ class HuzhuGraphQLView(GraphQLView):
             except GraphQLSyntaxError:
                 document = None
             if document is not None:
-                errors = validate(self.schema.graphql_schema, document, validation_rules())
+                errors = validate(self.schema.graphql_schema, document, validation_rules(variables))
                 if errors:
                     from graphql import ExecutionResult
 

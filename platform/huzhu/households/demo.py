@@ -133,7 +133,7 @@ def load(ctx: Any) -> None:
         street_code, region = places[i % len(places)] if i < len(places) else rng.choice(places)
         template = _pick_weighted(rng, [(t, t[0]) for t in TEMPLATES])
         _w, categories, tag_options, member_specs = template
-        members = []
+        members: list[tuple[str, str, str]] = []
         for relation, bands, sex in member_specs:
             if relation == "child" and members and len(members) >= 2 and rng.random() < 0.4:
                 continue  # not every family has a second child

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -101,7 +101,7 @@ def _require(actor: User | None, roles: Sequence[str], region: Region) -> None:
         raise ServiceError(CommonErrorCode.PERMISSION_DENIED)
 
 
-def _choice(value: Any, choices: type, *, field_name: str) -> str:
+def _choice(value: Any, choices: type[models.TextChoices], *, field_name: str) -> str:
     value = getattr(value, "value", value)
     if not isinstance(value, str) or value not in choices.values:
         raise ServiceError(CommonErrorCode.INVALID, field=field_name)
@@ -612,3 +612,30 @@ def visit_record(*, actor: User, household: Household, visited_at: dt.datetime, 
     visit.save()
     return visit
 
+
+
+# --- key rotation ------------------------------------------------------------------------------------------
+
+
+def personal_data_rotate_keys(*, batch_size: int = 500) -> int:
+    """Re-encrypt every personal-data token under the first key of settings.PERSONAL_DATA_KEYS.
+
+    Rotation: put the new key first (old keys after it), run this (`huzhu personal_data_rotate`), then drop the
+    old keys. Each batch is its own transaction, with its rows locked, so the command can run on a live system.
+    Returns the number of rows re-encrypted. Decrypts nothing into the open: no audit row is written.
+    """
+    fields = [f"{f}_enc" for f in PERSONAL_FIELDS]
+    done = 0
+    last_id = 0
+    while True:
+        with transaction.atomic():
+            rows = list(HouseholdPersonal.objects.select_for_update().filter(household_id__gt=last_id)
+                        .order_by("household_id")[:batch_size])
+            if not rows:
+                return done
+            for row in rows:
+                for f in fields:
+                    setattr(row, f, crypto.rotate_token(getattr(row, f)))
+            HouseholdPersonal.objects.bulk_update(rows, fields)
+        done += len(rows)
+        last_id = rows[-1].household_id

@@ -62,10 +62,9 @@ def _members(items: list[Any] | None) -> list[services.MemberInput] | None:
     ]
 
 
-def _household(info: Any, global_id: str, field: str, for_update: bool = False) -> Any:
+def _household(info: Any, global_id: str, field: str) -> Any:
     return selectors.household_get(
-        actor=info.context.user, household_id=decode_id(global_id, "Household", field=field), field=field,
-        for_update=for_update,
+        actor=info.context.user, household_id=decode_id(global_id, "Household", field=field), field=field
     )
 
 
