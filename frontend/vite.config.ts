@@ -40,6 +40,6 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}'],
     css: false,
     // antd in jsdom on a shared 2-core machine: a render with a form takes seconds, not milliseconds
-    testTimeout: 60_000,
+    testTimeout: 120_000,
   },
 });

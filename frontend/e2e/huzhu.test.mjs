@@ -2,7 +2,7 @@
 // Each story lives in e2e/stories/*.mjs and exports `story(env)`, which declares node:test tests; add a file there
 // for a new story (donor gives goods → live match → accept; volunteer claims → QR check-in → hours; Stripe card).
 import { after, before, describe } from 'node:test';
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startServer, frontendDir } from './lib/server.mjs';
@@ -10,6 +10,9 @@ import { launchBrowser, screenshotter } from './lib/browser.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const outputDir = path.join(frontendDir, 'test-output');
+// screenshots of an earlier run must not pass for this run's
+rmSync(outputDir, { recursive: true, force: true });
+mkdirSync(outputDir, { recursive: true });
 
 /** Shared by every story; filled in before the first test runs. */
 const env = { baseUrl: '', browser: null, shot: screenshotter(outputDir), outputDir, demoPassword: 'huzhu-demo-2026' };

@@ -11,6 +11,12 @@ import { VerifyEmailPage } from './auth/VerifyEmailPage';
 import { ErrorState, NotFound, PageLoading } from './components/QueryState';
 import { RulesPage } from './features/admin/RulesPage';
 import { HomePage } from './features/home/HomePage';
+import { HouseholdDetailPage } from './features/households/HouseholdDetailPage';
+import { HouseholdRegisterPage } from './features/households/HouseholdRegisterPage';
+import { HouseholdsPage } from './features/households/HouseholdsPage';
+import { OverdueVisitsPage } from './features/households/OverdueVisitsPage';
+import { OpenNeedsPage } from './features/needs/OpenNeedsPage';
+import { TimeBankPage } from './features/timebank/TimeBankPage';
 import { NotificationsPage } from './features/notifications/NotificationsPage';
 import { ProfilePage } from './features/profile/ProfilePage';
 import { I18nProvider, useI18n } from './i18n/I18nProvider';
@@ -75,6 +81,12 @@ export function AppRoutes() {
         <Route path="/profile" element={<ProfilePage />} />
         <Route path="/notifications" element={<NotificationsPage />} />
         <Route path="/manage/rules" element={<RulesPage />} />
+        <Route path="/workstation/households" element={<HouseholdsPage />} />
+        <Route path="/workstation/households/new" element={<HouseholdRegisterPage />} />
+        <Route path="/workstation/households/:id" element={<HouseholdDetailPage />} />
+        <Route path="/workstation/visits/overdue" element={<OverdueVisitsPage />} />
+        <Route path="/needs" element={<OpenNeedsPage />} />
+        <Route path="/volunteer/timebank" element={<TimeBankPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

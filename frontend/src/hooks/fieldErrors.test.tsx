@@ -49,6 +49,10 @@ describe('combinedErrorMessage', () => {
   it('shows GraphQL messages, and the fallback for a network failure', () => {
     const gql = new CombinedError({ graphQLErrors: [{ message: '请先登录。' }] });
     expect(combinedErrorMessage(gql, 'offline')).toBe('请先登录。');
+    const many = new CombinedError({
+      graphQLErrors: ['a', 'b', 'a', 'c', 'd', 'e'].map((m) => ({ message: `bad ${m}` })),
+    });
+    expect(combinedErrorMessage(many, 'x')).toBe('bad a；bad b；bad c；… (+2)');
     const net = new CombinedError({ networkError: new Error('Failed to fetch') });
     expect(combinedErrorMessage(net, 'offline')).toBe('offline');
   });

@@ -65,8 +65,11 @@ export function mapPayloadErrors(
 /** The message of a transport or top-level GraphQL error, for an Alert. */
 export function combinedErrorMessage(error: CombinedError, fallback: string): string {
   if (error.networkError) return fallback;
-  const messages = error.graphQLErrors.map((e) => e.message).filter(Boolean);
-  return messages.length ? messages.join('；') : fallback;
+  // one failing field in every row of a list repeats the same kind of message per row: show each once, at most 3
+  const messages = [...new Set(error.graphQLErrors.map((e) => e.message).filter(Boolean))];
+  if (!messages.length) return fallback;
+  const shown = messages.slice(0, 3).join('；');
+  return messages.length > 3 ? `${shown}；… (+${messages.length - 3})` : shown;
 }
 
 /**

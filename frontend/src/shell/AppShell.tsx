@@ -50,7 +50,8 @@ export function AppShell() {
         icon: SECTION_ICONS[section.key],
         label: t(section.label),
         children: section.screens.map((screen) => ({
-          key: screen.external ? `external:${screen.path}` : screen.path,
+          // a screen may sit in two sections (e.g. open needs for donors and volunteers): keys stay unique
+          key: screen.external ? `external:${screen.path}` : `screen:${section.key}:${screen.path}`,
           label: screen.external ? (
             <a href={screen.path} target="_blank" rel="noreferrer">
               {t(screen.label)}
@@ -66,9 +67,10 @@ export function AppShell() {
 
   // the menu item whose path is the longest prefix of the current location
   const selected = useMemo(() => {
+    if (location.pathname === '/') return ['/'];
     const paths = sections.flatMap((s) => s.screens.filter((x) => !x.external).map((x) => x.path));
-    const match = paths.filter((p) => location.pathname.startsWith(p)).sort((a, b) => b.length - a.length)[0];
-    return match ?? (location.pathname === '/' ? '/' : '');
+    const best = paths.filter((p) => location.pathname.startsWith(p)).sort((a, b) => b.length - a.length)[0];
+    return sections.flatMap((s) => s.screens.filter((x) => !x.external && x.path === best).map((x) => `screen:${s.key}:${x.path}`));
   }, [sections, location.pathname]);
 
   const menu = (
@@ -76,11 +78,11 @@ export function AppShell() {
       mode="inline"
       aria-label={t('shell.menu')}
       items={items}
-      selectedKeys={[selected]}
+      selectedKeys={selected}
       defaultOpenKeys={sections.map((s) => `section:${s.key}`)}
       onClick={({ key }) => {
         if (key.startsWith('external:')) return;
-        navigate(key);
+        navigate(key.startsWith('screen:') ? key.slice(key.indexOf(':', 'screen:'.length) + 1) : key);
         setDrawerOpen(false);
       }}
       style={{ borderInlineEnd: 'none' }}

@@ -23,10 +23,36 @@ export interface SectionDef {
 }
 
 export const SECTIONS: readonly SectionDef[] = [
-  { key: 'donor', label: 'shell.donor', roles: ['donor'], screens: [] },
-  { key: 'volunteer', label: 'shell.volunteer', roles: ['volunteer'], screens: [{ path: '/profile', label: 'shell.profile' }] },
-  { key: 'socialWorker', label: 'shell.socialWorker', roles: ['social_worker'], screens: [] },
-  { key: 'workstation', label: 'shell.workstation', roles: ['workstation_staff'], screens: [] },
+  { key: 'donor', label: 'shell.donor', roles: ['donor'], screens: [{ path: '/needs', label: 'needs.openTitle' }] },
+  {
+    key: 'volunteer',
+    label: 'shell.volunteer',
+    roles: ['volunteer'],
+    screens: [
+      { path: '/volunteer/timebank', label: 'tb.title' },
+      { path: '/needs', label: 'needs.openTitle' },
+      { path: '/profile', label: 'shell.profile' },
+    ],
+  },
+  {
+    key: 'socialWorker',
+    label: 'shell.socialWorker',
+    roles: ['social_worker'],
+    screens: [
+      { path: '/workstation/visits/overdue', label: 'hh.overdue' },
+      { path: '/workstation/households', label: 'hh.listTitle' },
+    ],
+  },
+  {
+    key: 'workstation',
+    label: 'shell.workstation',
+    roles: ['workstation_staff'],
+    screens: [
+      { path: '/workstation/households', label: 'hh.listTitle' },
+      { path: '/workstation/households/new', label: 'hh.register' },
+      { path: '/workstation/visits/overdue', label: 'hh.overdue' },
+    ],
+  },
   { key: 'foundation', label: 'shell.foundation', roles: ['foundation_reviewer'], screens: [] },
   {
     key: 'admin',

@@ -4,6 +4,7 @@ import { App as AntApp } from 'antd';
 import { MemoryRouter } from 'react-router-dom';
 import { Client, makeErrorResult, makeResult, Provider, type Exchange } from 'urql';
 import { filter, map, mergeMap, never, pipe } from 'wonka';
+import { getOperationName } from '@urql/core';
 import { I18nProvider } from '../i18n/I18nProvider';
 
 /**
@@ -11,7 +12,9 @@ import { I18nProvider } from '../i18n/I18nProvider';
  * or never answers (a loading state) when there is no result; `calls` records the operations' variables.
  */
 export function mockClient(
-  result?: { data?: unknown; error?: Error } | ((variables: Record<string, unknown>) => { data?: unknown; error?: Error }),
+  result?:
+    | { data?: unknown; error?: Error }
+    | ((variables: Record<string, unknown>, operationName: string) => { data?: unknown; error?: Error }),
 ): Client & { calls: Record<string, unknown>[] } {
   const calls: Record<string, unknown>[] = [];
   const exchange: Exchange = () => (ops$) =>
@@ -22,7 +25,8 @@ export function mockClient(
           filter((op) => op.kind !== 'teardown' && op.kind !== 'subscription'),
           map((op) => {
             calls.push(op.variables as Record<string, unknown>);
-            const r = typeof result === 'function' ? result(op.variables as Record<string, unknown>) : result;
+            const name = getOperationName(op.query) ?? '';
+            const r = typeof result === 'function' ? result(op.variables as Record<string, unknown>, name) : result;
             return r.error ? makeErrorResult(op, r.error) : makeResult(op, { data: r.data as Record<string, unknown> });
           }),
         );

@@ -25,5 +25,6 @@ if (!('ResizeObserver' in window)) {
     disconnect() {}
   };
 }
-const getComputedStyle = window.getComputedStyle;
-window.getComputedStyle = (elt: Element, pseudo?: string | null) => getComputedStyle(elt, pseudo ?? undefined);
+// jsdom implements getComputedStyle without pseudo-elements and says so loudly; antd asks for ::before/::after
+const getComputedStyle = window.getComputedStyle.bind(window);
+window.getComputedStyle = (elt: Element) => getComputedStyle(elt);

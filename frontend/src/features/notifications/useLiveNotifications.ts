@@ -1,19 +1,30 @@
 /**
- * Live notifications. The realtime backend's `myNotifications` subscription is not in the schema yet, so for
- * now the unread count is refreshed by polling; once it lands this hook subscribes instead and calls
- * `onEvent` on every event (the polling goes away).
+ * Live notifications through the `myNotifications` subscription (graphql-ws). Each event carries the new
+ * unread count; `onEvent` lets the caller refresh its list when a notification arrives.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useRef } from 'react';
+import { useSubscription } from 'urql';
+import { graphql } from '../../gql';
 
-const POLL_MS = 30_000;
+const MyNotificationsSubscription = graphql(`
+  subscription MyNotificationsLive {
+    myNotifications {
+      kind
+      unreadCount
+      notification {
+        id
+        title
+      }
+    }
+  }
+`);
 
 export function useLiveNotifications(onEvent: () => void): { unreadCount: number | null } {
-  const [unreadCount] = useState<number | null>(null);
   const callback = useRef(onEvent);
   callback.current = onEvent;
-  useEffect(() => {
-    const timer = window.setInterval(() => callback.current(), POLL_MS);
-    return () => window.clearInterval(timer);
-  }, []);
-  return { unreadCount };
+  const [{ data }] = useSubscription({ query: MyNotificationsSubscription }, (_prev, event) => {
+    callback.current();
+    return event;
+  });
+  return { unreadCount: data?.myNotifications.unreadCount ?? null };
 }

@@ -1,0 +1,124 @@
+import { useState } from 'react';
+import { Card, Checkbox, Col, List, Row, Segmented, Select, Space, Tag, Typography } from 'antd';
+import { useQuery } from 'urql';
+import dayjs from 'dayjs';
+import type { HouseholdCategory, NeedKind, OpenNeedsQuery } from '../../gql/graphql';
+import { CursorPager } from '../../components/CursorPager';
+import { EmptyState, ErrorState } from '../../components/QueryState';
+import { useCursorPages } from '../../hooks/useCursorPages';
+import { useI18n } from '../../i18n/I18nProvider';
+import { AGE_BAND, CATEGORY, NEED_KIND, TAG, label, options } from '../../i18n/enums';
+import { needSummary } from '../households/HouseholdDetailPage';
+import { OpenNeedsDocument } from './documents';
+
+type PublicNeed = NonNullable<NonNullable<OpenNeedsQuery['openNeeds']['edges'][number]>['node']>;
+
+/** Donors and volunteers: open needs of their area, households anonymised; urgent (救急难) first. */
+export function OpenNeedsPage() {
+  const { t, lang } = useI18n();
+  const pages = useCursorPages(20);
+  const [kind, setKind] = useState<NeedKind | 'all'>('all');
+  const [urgent, setUrgent] = useState(false);
+  const [category, setCategory] = useState<HouseholdCategory[]>([]);
+  const [{ data, fetching, error }, refetch] = useQuery({
+    query: OpenNeedsDocument,
+    variables: {
+      first: pages.first,
+      after: pages.after,
+      kind: kind === 'all' ? null : [kind],
+      urgent: urgent ? true : null,
+      category: category.length ? category : null,
+    },
+  });
+  const connection = data?.openNeeds;
+  const items = connection?.edges.flatMap((e) => (e?.node ? [e.node] : [])) ?? [];
+
+  return (
+    <Card title={<h1 className="card-title">{t('needs.openTitle')}</h1>}>
+      <Typography.Paragraph type="secondary">{t('needs.openHint')}</Typography.Paragraph>
+      <Row gutter={[12, 12]} style={{ marginBottom: 12 }}>
+        <Col xs={24} md={10}>
+          <Segmented<NeedKind | 'all'>
+            aria-label={t('needs.filterKind')}
+            block
+            value={kind}
+            onChange={(v) => {
+              setKind(v);
+              pages.reset();
+            }}
+            options={[{ value: 'all', label: t('app.all') }, ...options(NEED_KIND, lang)]}
+          />
+        </Col>
+        <Col xs={24} md={9}>
+          <Select<HouseholdCategory[]>
+            aria-label={t('hh.category')}
+            mode="multiple"
+            allowClear
+            placeholder={t('hh.category')}
+            style={{ width: '100%' }}
+            options={options(CATEGORY, lang)}
+            value={category}
+            onChange={(v) => {
+              setCategory(v);
+              pages.reset();
+            }}
+          />
+        </Col>
+        <Col xs={24} md={5}>
+          <Checkbox
+            checked={urgent}
+            onChange={(e) => {
+              setUrgent(e.target.checked);
+              pages.reset();
+            }}
+          >
+            {t('needs.onlyUrgent')}
+          </Checkbox>
+        </Col>
+      </Row>
+      {error ? (
+        <ErrorState error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />
+      ) : (
+        <>
+          <List<PublicNeed>
+            loading={fetching}
+            dataSource={items}
+            grid={{ gutter: 12, xs: 1, sm: 1, md: 2, xl: 3 }}
+            locale={{ emptyText: fetching ? ' ' : <EmptyState description={t('needs.empty')} /> }}
+            renderItem={(n) => (
+              <List.Item>
+                <Card size="small" className={n.urgent ? 'need-card need-card-urgent' : 'need-card'}>
+                  <Space direction="vertical" size={4} style={{ width: '100%' }}>
+                    <Space size={4} wrap>
+                      <Tag color={n.kind === 'money' ? 'gold' : n.kind === 'goods' ? 'blue' : 'green'}>{label(NEED_KIND, n.kind, lang)}</Tag>
+                      {n.urgent && <Tag color="red">{t('hh.urgent')}</Tag>}
+                      <Typography.Text strong>{needSummary(n, lang)}</Typography.Text>
+                    </Space>
+                    <Typography.Text>
+                      {n.household.communityName} · {label(CATEGORY, n.household.category, lang)} ·{' '}
+                      {t('hh.memberCount', { count: n.household.memberCount })}
+                      {n.household.headAgeBand ? ` · ${label(AGE_BAND, n.household.headAgeBand, lang)}` : ''}
+                    </Typography.Text>
+                    {n.household.tags.length > 0 && (
+                      <Space size={[4, 4]} wrap>
+                        {n.household.tags.map((tag) => (
+                          <Tag key={tag} bordered={false}>
+                            {label(TAG, tag, lang)}
+                          </Tag>
+                        ))}
+                      </Space>
+                    )}
+                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                      {t('need.openedAt')} {dayjs(n.openedAt).format('YYYY-MM-DD')}
+                    </Typography.Text>
+                  </Space>
+                </Card>
+              </List.Item>
+            )}
+          />
+          <CursorPager pages={pages} pageInfo={connection?.pageInfo} totalCount={connection?.totalCount} />
+        </>
+      )}
+    </Card>
+  );
+}

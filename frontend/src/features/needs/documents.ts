@@ -1,0 +1,35 @@
+import { graphql } from '../../gql';
+
+export const OpenNeedsDocument = graphql(`
+  query OpenNeeds($first: Int!, $after: String, $kind: [NeedKind!], $urgent: Boolean, $category: [HouseholdCategory!]) {
+    openNeeds(first: $first, after: $after, kind: $kind, urgent: $urgent, category: $category, orderBy: [URGENT_FIRST, OPENED_AT_ASC]) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          id
+          kind
+          urgent
+          amountFen
+          goodsCategory
+          goodsItem
+          quantity
+          serviceType
+          minutes
+          openedAt
+          household {
+            id
+            category
+            tags
+            headAgeBand
+            memberCount
+            communityName
+          }
+        }
+      }
+    }
+  }
+`);
