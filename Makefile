@@ -79,7 +79,7 @@ lint: venv
 e2e: venv
 	$(MAKE) system-deps WITH_BROWSER=1
 	$(MAKE) frontend
-	cd frontend && npm run --silent e2e
+	cd frontend && npm run --silent test && npm run --silent e2e
 
 schema: venv
 	$(BIN)/huzhu graphql_schema --schema huzhu.graphql.schema.schema --out schema.graphql
