@@ -110,17 +110,25 @@ DATABASES = {"default": {**parse_database_url(DATABASE_URL), "CONN_MAX_AGE": 0, 
 # Parallel test runs (several developers, or CI beside a dev shell) each get their own test database.
 if os.environ.get("HUZHU_TEST_DB"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["HUZHU_TEST_DB"]}
+# Opt-in connection pool (psycopg_pool, Django 5.1+): under ASGI every request and websocket handshake
+# otherwise opens a new PostgreSQL connection (CONN_MAX_AGE 0); with the pool it borrows an open one.
+if os.environ.get("HUZHU_DB_POOL") == "1":
+    DATABASES["default"]["OPTIONS"] = {"pool": {"min_size": 2, "max_size": 20, "timeout": 10}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- realtime ---------------------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Redis pub/sub channels ignore the database number: deployments (or test runs) sharing one Redis keep apart
+# by prefix.
+CHANNEL_PREFIX = os.environ.get("HUZHU_CHANNEL_PREFIX", "asgi")
 if REDIS_URL and os.environ.get("HUZHU_CHANNEL_LAYER", "pubsub") == "core":
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             # socket_timeout above channels-redis's 5 s BZPOPMIN: redis-py 8's default read timeout of 5 s
             # otherwise interrupts every idle receive with "Timeout reading from ..." (redis-py issue 4091).
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}], "capacity": 5000, "expiry": 30},
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}], "capacity": 5000, "expiry": 30,
+                       "prefix": CHANNEL_PREFIX},
         }
     }
 elif REDIS_URL:
@@ -130,7 +138,7 @@ elif REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}]},
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}], "prefix": CHANNEL_PREFIX},
         }
     }
 else:

@@ -142,6 +142,7 @@ def make_data(clients: int, seed: int) -> dict[str, Any]:
 
 def start_servers(n: int, log_dir: Path) -> list[tuple[int, subprocess.Popen]]:
     env = {**os.environ, "DATABASE_URL": _database_url(), "REDIS_URL": REDIS_URL, "HUZHU_INPROCESS_WORKER": "0",
+           "HUZHU_DB_POOL": os.environ.get("HUZHU_DB_POOL", "1"), "HUZHU_CHANNEL_PREFIX": f"huzhu-bench-{os.getpid()}",
            "PYTHONPATH": os.pathsep.join(p for p in sys.path if p), "HUZHU_WS_INIT_TIMEOUT": "30"}
     servers = []
     for i in range(n):
@@ -308,7 +309,8 @@ def produce(mode: str, rate: float, seconds: float, plan_file: Path, out_file: P
 
 def run_producer(mode: str, rate: float, seconds: float, plan_file: Path, tmp: Path, seed: int) -> subprocess.Popen:
     out = tmp / f"produced-{mode}.json"
-    env = {**os.environ, "REDIS_URL": REDIS_URL, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    env = {**os.environ, "REDIS_URL": REDIS_URL, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
+           "HUZHU_CHANNEL_PREFIX": f"huzhu-bench-{os.getpid()}"}
     return subprocess.Popen(
         [sys.executable, "-m", "tests.bench.bench_realtime", "--produce", mode, "--rate", str(rate),
          "--push-seconds", str(seconds), "--plan", str(plan_file), "--out", str(out), "--seed", str(seed)],

@@ -24,6 +24,9 @@ import pytest
 import websockets
 
 REDIS_URL = os.environ.get("HUZHU_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
+# Redis pub/sub is global across database numbers: each test session publishes under its own prefix, so two
+# runs at once (a developer and CI) never hear each other's events.
+CHANNEL_PREFIX = f"huzhu-test-{os.getpid()}"
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -71,6 +74,7 @@ def start_server(name: str, env_extra: dict[str, str], tmp: Path) -> Server:
         "HUZHU_WS_INIT_TIMEOUT": "1",
         "HUZHU_WS_MAX_SUBSCRIPTIONS": "5",
         "HUZHU_INPROCESS_WORKER": "0",
+        "HUZHU_CHANNEL_PREFIX": CHANNEL_PREFIX,
         "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
         **env_extra,
     }
@@ -140,7 +144,7 @@ def redis_layer(settings: Any) -> None:
     settings.CHANNEL_LAYERS = {  # what huzhu.settings chooses with REDIS_URL set
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}]},
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}], "prefix": CHANNEL_PREFIX},
         }
     }
     channel_layers.backends.clear()
@@ -222,7 +226,7 @@ class WS:
     async def send(self, message: Any) -> None:
         await self.conn.send(message if isinstance(message, str) else json.dumps(message))
 
-    async def recv(self, timeout: float = 5.0) -> dict[str, Any]:
+    async def recv(self, timeout: float = 10.0) -> dict[str, Any]:
         return json.loads(await asyncio.wait_for(self.conn.recv(), timeout))
 
     async def init(self, payload: dict | None = None) -> None:
@@ -233,7 +237,7 @@ class WS:
         """Subscribe, then ping: the pong proves the server has registered the subscription."""
         await self.send({"id": op_id, "type": "subscribe", "payload": {"query": query, "variables": variables or {}}})
         await self.send({"type": "ping"})
-        message = await self.recv()
+        message = await self.recv(timeout=30)  # a first subscription on a loaded CI machine can take seconds
         assert message == {"type": "pong"}, message
 
     async def closed_with(self, timeout: float = 5.0) -> tuple[int | None, str]:

@@ -63,3 +63,41 @@ def test_it_makes_group_names_channels_accepts() -> None:
     # given an object key with characters Channels refuses in group names
     name = events.object_group("stock_changed", "Workstation:3 é")
     assert name == "rt.stock_changed.o.Workstation_3__"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_delivers_in_memory_events_published_from_another_event_loop(settings: Any) -> None:
+    """The embedded default: a job of the in-process worker (its own loop, its own thread) publishes; the hub
+    listens on the serving loop. The in-memory layer's queues belong to that loop, so the send runs there."""
+    import asyncio
+    import threading
+
+    from channels.layers import channel_layers
+
+    from huzhu.realtime.hub import Listener, hub
+
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    channel_layers.backends.clear()
+    serving = asyncio.new_event_loop()
+    threading.Thread(target=serving.run_forever, daemon=True).start()
+    try:
+        # given a listener for user 5's balance on the serving loop
+        async def listen() -> Listener:
+            listener = Listener(groups=[events.user_group(events.LEDGER_BALANCE, 5)])
+            await hub().add(listener)
+            return listener
+
+        listener = asyncio.run_coroutine_threadsafe(listen(), serving).result(5)
+
+        # when a job running on another loop publishes through sync code
+        async def job() -> None:
+            await asyncio.to_thread(events.ledger_balance, user_id=5, balance_minutes=60, available_minutes=60,
+                                    earned_minutes=60, stars=0)
+
+        asyncio.run(job())
+        # then the listener on the serving loop receives it
+        message = asyncio.run_coroutine_threadsafe(asyncio.wait_for(listener.queue.get(), 5), serving).result(6)
+        assert message["payload"]["balance_minutes"] == 60
+    finally:
+        serving.call_soon_threadsafe(serving.stop)
+        channel_layers.backends.clear()

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import os
@@ -30,6 +31,7 @@ from dataclasses import dataclass
 from inspect import isawaitable
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -66,14 +68,29 @@ def _schema() -> Any:
     return schema.graphql_schema
 
 
+# Build the root schema (every app's types) when the ASGI app loads, not on the first subscription.
+_schema()
+
+
 def _rules() -> list[Any]:
     from huzhu.graphql.limits import validation_rules
 
     return [*specified_rules, *validation_rules()]
 
 
+@functools.lru_cache(maxsize=512)
+def _parse_and_validate(query: str) -> tuple[Any, tuple[GraphQLError, ...]]:
+    """Parsed and validated once per distinct document text: a thousand clients sending the same
+    subscription cost one validation (the document is not changed by execution)."""
+    try:
+        document = parse(query)
+    except GraphQLError as exc:
+        return None, (exc,)
+    return document, tuple(validate(_schema(), document, _rules()))
+
+
 def _errors(errors: list[GraphQLError] | None) -> list[dict[str, Any]]:
-    return [e.formatted for e in errors or []]
+    return [dict(e.formatted) for e in errors or []]
 
 
 def _error(code: str, message: str) -> list[dict[str, Any]]:
@@ -96,6 +113,14 @@ def _user_from_token(token: str) -> Any:
 class GraphQLWSConsumer(AsyncWebsocketConsumer):
     # No channel-layer channel per socket: events reach sockets through the process's hub (hub.py).
     channel_layer_alias = "huzhu-realtime-no-layer"
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Channels' dispatch first hops to the ORM thread to close stale connections, for every frame; this
+        # consumer's ORM work runs in its own wrappers (hub.db, database_sync_to_async), so frames skip that.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def connect(self) -> None:
         self.acked = False
@@ -255,14 +280,10 @@ class GraphQLWSConsumer(AsyncWebsocketConsumer):
 
     async def _prepare(self, op_id: str, query: str, variables: dict, operation_name: str | None) -> Any:
         """Parse, validate, authorise: an _Operation to run, or None after an `error` message was sent."""
-        try:
-            document = parse(query)
-        except GraphQLError as exc:
-            await self._send(op_id, "error", _errors([exc]))
-            return None
-        errors = validate(_schema(), document, _rules())
+        check = _parse_and_validate if len(query) <= 8192 else _parse_and_validate.__wrapped__
+        document, errors = check(query)
         if errors:
-            await self._send(op_id, "error", _errors(errors))
+            await self._send(op_id, "error", _errors(list(errors)))
             return None
         operation = get_operation_ast(document, operation_name)
         if operation is None:
@@ -298,7 +319,7 @@ class GraphQLWSConsumer(AsyncWebsocketConsumer):
                 key = (op.query, op.operation_name, json.dumps(op.variables, sort_keys=True, default=str))
                 prefix = f'{{"id":{json.dumps(op_id)},"type":"next","payload":'
                 async for message in op.stream:
-                    text = shared.get_or_build((message.get("id"), *key), lambda m=message: self._render(op, m))
+                    text = shared.get_or_build((message.get("id"), *key), functools.partial(self._render, op, message))
                     await self.send(text_data=prefix + text + "}")
                 await self._send(op_id, "complete")
         except Revoked:

@@ -111,11 +111,12 @@ def _send(groups: list[str], message: dict[str, Any]) -> None:
     message = {**message, "at": time.time()}
     try:
         if isinstance(layer, InMemoryChannelLayer):
-            # Its queues belong to the serving event loop: async_to_sync runs the send there (a service called
-            # from a sync view under ASGI runs inside that loop's sync_to_async thread).
-            from asgiref.sync import async_to_sync
+            # Its queues belong to the serving event loop, where this process's hub listens: send there, from
+            # a request thread or from the in-process job worker's own loop alike. No hub: nobody listens here.
+            from .hub import hub_loops
 
-            async_to_sync(_send_all)(layer, groups, message)
+            for loop in hub_loops():
+                asyncio.run_coroutine_threadsafe(_send_all(layer, groups, message), loop).result(timeout=5)
         else:
             # Redis and other network layers: one long-lived publishing loop per process keeps its connection
             # pool, so a publish costs a round trip, not a new event loop and a new Redis connection.

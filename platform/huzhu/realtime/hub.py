@@ -57,6 +57,7 @@ class Hub:
 
     def __init__(self) -> None:
         self.layer = get_channel_layer()
+        self.loop: asyncio.AbstractEventLoop | None = None
         self.channel: str | None = None
         self.members: dict[str, set[Listener]] = {}  # every group a local listener needs → its listeners
         self.joined: set[str] = set()  # the groups this hub's channel is in (see _rejoin)
@@ -176,9 +177,15 @@ def hub() -> Hub:
     """The hub of the running event loop."""
     loop = asyncio.get_running_loop()
     found = _hubs.get(id(loop))
-    if found is None:
+    if found is None or found.loop is not loop:
         found = _hubs[id(loop)] = Hub()
+        found.loop = loop
     return found
+
+
+def hub_loops() -> list[asyncio.AbstractEventLoop]:
+    """The running loops that have a hub (the serving loop of an ASGI process; none in a worker process)."""
+    return [h.loop for h in list(_hubs.values()) if h.loop is not None and h.loop.is_running()]
 
 
 @dataclass

@@ -141,7 +141,7 @@ class NotificationEvent(graphene.ObjectType):
         # An unsaved instance built from the payload: no query per subscriber.
         return Notification(
             id=root["notification_id"], user_id=0, kind=root["kind"], title=root["title"], body=root["body"],
-            link=root["link"], data=root.get("data") or {}, created_at=parse_datetime(root["created_at"]),
+            link=root["link"], data=root.get("data") or {}, created_at=parse_datetime(root["created_at"]),  # type: ignore[misc]
             read_at=None,
         )
 
