@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
 
 REGENERATE = (
     ".venv/bin/huzhu graphql_schema --schema huzhu.graphql.schema.schema --out schema.graphql  (or: make schema)"
@@ -18,7 +19,10 @@ def test_the_checked_in_schema_is_current(tmp_path: Path) -> None:
     # given the schema file in the repository and the schema the code builds now
     checked_in = Path(settings.PROJECT_ROOT) / "schema.graphql"
     fresh = tmp_path / "schema.graphql"
-    call_command("graphql_schema", schema="huzhu.graphql.schema.schema", out=str(fresh), verbosity=0)
+    # descriptions come from translatable labels: print them in the default language, as the command does when
+    # run on its own (an earlier test's request may have left another language active in this thread)
+    with translation.override(settings.LANGUAGE_CODE):
+        call_command("graphql_schema", schema="huzhu.graphql.schema.schema", out=str(fresh), verbosity=0)
     expected = fresh.read_text(encoding="utf-8")
     actual = checked_in.read_text(encoding="utf-8") if checked_in.exists() else ""
     # then they are the same; if not, the message says how to regenerate it and shows the first differences

@@ -10,6 +10,8 @@ import importlib
 from typing import Any
 
 import graphene
+from django.conf import settings
+from django.utils import translation
 
 from huzhu.graphql.scalars import Fen
 
@@ -38,9 +40,13 @@ def _root(kind: str) -> Any:
     return type(kind, (*parts, graphene.ObjectType), {})
 
 
-schema = graphene.Schema(
-    query=_root("Query"),
-    mutation=_root("Mutation"),
-    subscription=_root("Subscription"),
-    types=[Fen],
-)
+# Descriptions come from translatable labels (model choices, help texts) and are fixed when the apps' schema
+# modules are imported and the schema is built. Build it in the default language, whichever request (in
+# whichever language) happens to import it first, so that the served schema and schema.graphql do not change.
+with translation.override(settings.LANGUAGE_CODE):
+    schema = graphene.Schema(
+        query=_root("Query"),
+        mutation=_root("Mutation"),
+        subscription=_root("Subscription"),
+        types=[Fen],
+    )
