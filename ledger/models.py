@@ -164,6 +164,10 @@ class Seal(models.Model):
     digests = models.BinaryField()
     prev_hash = models.BinaryField()
     hash = models.BinaryField()
+    # How each transfer's digest was computed: 1 = sha256 of a text form of the transfer and its entries (the
+    # first seals), 2 = sha256 of the binary form of the transfer row alone (entries are checked against the
+    # transfers and the balances instead, which verify does per account in one pass).
+    encoding = models.SmallIntegerField(default=2)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -154,4 +154,28 @@ def test_it_names_a_transfer_deleted_before_sealing_by_its_left_over_entries() -
                           ledger="TIME")
     behind_the_triggers("DELETE FROM ledger_transfer WHERE id = %s", result.transfer_id)
     report = integrity.verify()
-    assert report.first_bad_transfer == result.transfer_id and "no transfer row" in report.bad_transfer_reason
+    assert report.first_bad_transfer == result.transfer_id and "without a transfer row" in report.bad_transfer_reason
+
+
+def test_it_still_verifies_seals_of_the_first_encoding() -> None:
+    # given transfers sealed the way the first seals were made (encoding 1: text of transfer and entries)
+    issuer = api.account_open(ledger="TIME", code="e1-issuer", debits_must_not_exceed_credits=False)
+    alice = api.account_open(ledger="TIME", code="e1-alice")
+    results = api.create_transfers([TransferRequest(f"e1-{i}", issuer.id, alice.id, 5 + i, "TIME") for i in range(3)])
+    ids = [r.transfer_id for r in results]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO ledger_seal (xid_from, xid_to, transfer_count, ids, digests, prev_hash, hash, encoding, "
+            "created_at) SELECT 0, max(t.txid) + 1, count(*), array_agg(t.id ORDER BY t.id), "
+            "string_agg(ledger_transfer_digest_v1(t), ''::bytea ORDER BY t.id), %s, "
+            "sha256(%s || string_agg(ledger_transfer_digest_v1(t), ''::bytea ORDER BY t.id)), 1, now() "
+            "FROM ledger_transfer t",
+            [integrity.GENESIS, integrity.GENESIS],
+        )
+    # then they verify, and an edited entry of one of them is still named
+    assert integrity.verify().ok
+    behind_the_triggers("UPDATE ledger_entry SET posted = posted + 1, account_id = account_id WHERE transfer_id = %s "
+                        "AND is_debit", ids[1])
+    behind_the_triggers("UPDATE ledger_entry SET posted = posted + 1 WHERE transfer_id = %s AND NOT is_debit", ids[1])
+    report = integrity.verify()
+    assert report.first_bad_transfer == ids[1]
