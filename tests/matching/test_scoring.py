@@ -45,3 +45,19 @@ def test_it_renders_the_explanation_in_both_languages() -> None:
     with translation.override("zh-hans"):
         text = explain([p.as_dict() for p in parts])
     assert "救急难 +40" in text and "同社区 +10" in text
+
+
+def test_the_rounds_fast_need_points_equal_score_pairs_need_part() -> None:
+    import random
+
+    from huzhu.matching.rounds import need_points
+    from huzhu.matching.scoring import DEFAULT_WEIGHTS
+
+    rng = random.Random(3)
+    for _ in range(200):
+        need = NeedFacts(urgent=rng.random() < .3, category=rng.choice(["minimum_living", "extreme_poverty",
+                                                                        "marginal_low_income", "x"]),
+                         opened_at=NOW - timedelta(days=rng.randint(0, 200)), region_path="1.2.3.",
+                         recent_help_count=rng.randint(0, 5))
+        score, _parts = score_pair(need, SupplyFacts(region_path="~"), now=NOW)
+        assert need_points(need, DEFAULT_WEIGHTS, NOW) == score

@@ -51,14 +51,16 @@ def month_start(now: datetime) -> datetime:
     return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
-def help_counts(household_ids: list[int], *, now: datetime) -> dict[int, tuple[int, int]]:
-    """household id → (assistance accepted in the last 90 days, this calendar month)."""
-    if not household_ids:
+def help_counts(household_ids: list[int] | None, *, now: datetime) -> dict[int, tuple[int, int]]:
+    """household id → (assistance accepted in the last 90 days, this calendar month); None: every household
+    (a round reads them all at once rather than naming 50,000 ids in an IN list)."""
+    if household_ids is not None and not household_ids:
         return {}
     since, start = now - timedelta(days=90), month_start(now)
-    rows = (MatchProposal.objects.filter(household_id__in=household_ids, status__in=HELPED,
-                                         decided_at__gte=min(since, start))
-            .values_list("household_id", "decided_at"))
+    rows = MatchProposal.objects.filter(status__in=HELPED, decided_at__gte=min(since, start))
+    if household_ids is not None:
+        rows = rows.filter(household_id__in=household_ids)
+    rows = rows.values_list("household_id", "decided_at")
     counts: dict[int, list[int]] = {}
     for household_id, decided_at in rows:
         c = counts.setdefault(household_id, [0, 0])

@@ -11,7 +11,7 @@ is the project id and its proposal_id the ProjectFundProposal id). Accepting pay
 into the project through giving.services.fund_disburse(project_id=...) and moves it into the project's own
 account (projects.services.project_donations_receive), in one transaction.
 
-    propose_funds_for_project(*, project_id) -> list[ProjectFundProposal]
+    propose_funds_for_project(*, project_id, actor=None) -> list[ProjectFundProposal]
     propose_funds_for_open_projects(*, region_path=None) -> int
     fund_proposal_accept(*, actor, proposal_id) -> ProjectFundProposal
     fund_proposal_reject(*, actor, proposal_id, reason) -> tuple[ProjectFundProposal, list[ProjectFundProposal]]
@@ -71,15 +71,20 @@ def _publish_decided(proposal: ProjectFundProposal, region_path: str) -> None:
 
 
 @transaction.atomic
-def propose_funds_for_project(*, project_id: int) -> list[ProjectFundProposal]:
+def propose_funds_for_project(*, project_id: int, actor: User | None = None) -> list[ProjectFundProposal]:
     """Propose funds for an open project's funding gap: its own fund first, then the general fund, each for
     min(what the fund has free, what the gap still lacks). Returns the new proposals ([] when the project is not
     open, has no gap, or nothing can fill it). A fund with an open proposal for the project is not proposed
     again; one that was rejected is proposed again only once it holds more than it did then.
+
+    actor None: the system (jobs, after a decision). With an actor (a reviewer asking now): NOT_FOUND when the
+    project is not theirs to see, PERMISSION_DENIED / CONFLICT_OF_INTEREST as for accepting.
     """
     from huzhu.giving.selectors import fund_candidates_for_project
     from huzhu.projects.selectors import funding_of
 
+    if actor is not None:
+        require_foundation(actor, project_lock(actor=actor, project_id=project_id))
     project = (CharityProject.objects.select_for_update(of=("self",)).select_related("region")
                .filter(pk=project_id).first())
     if project is None or project.status != CharityProject.Status.APPROVED:

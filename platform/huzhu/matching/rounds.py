@@ -5,9 +5,12 @@ Python per compatibility bucket, each need keeping its best `round_candidates_pe
 bound that keeps the graph sparse), solving (solver.solve_optimal, an exact min-cost flow on that graph; greedy
 on the same graph for comparison) and writing the proposals.
 
-Capacities: a need is one unit (it is met whole by one supply, never split). A supply's capacity is how many of
-its candidate needs it could meet even if all were as large as the largest of them (available // largest
-request), so every assignment the solver returns can really be reserved. The optimum is exact for that model.
+Capacities: a need is one unit (it is met whole by one supply, never split). Meeting whole needs of different
+sizes from one stock is a knapsack (NP-hard), so the flow uses an upper bound — how many of its candidate needs
+a supply could meet if each were as small as the smallest (available // smallest request) — and repair() then
+keeps, per supply, the best-scoring assignments its units really cover. With equal request sizes (the common
+case: one wheelchair, one quilt) the bound is exact and so is the optimum; the benchmark prints how many
+assignments the repair dropped.
 """
 
 from __future__ import annotations
@@ -86,7 +89,7 @@ def load_inputs(*, region: Region, now: datetime, monthly_cap: int) -> RoundInpu
                      "household__region__path", "goods_category", "goods_item", "quantity", "amount_fen",
                      "service_type", "minutes")
     )
-    counts = help_counts(sorted({r[1] for r in rows}), now=now)
+    counts = help_counts(None, now=now)
     needs = []
     for (nid, hid, kind, category, tags, urgent, opened_at, path, gcat, gitem, qty, amount, stype, minutes) in rows:
         recent, this_month = counts.get(hid, (0, 0))
@@ -151,70 +154,152 @@ def _compatible(need: RoundNeed, supply: RoundSupply, goods_keys: dict[tuple[str
     return supply.service_type == need.service_type and need.minutes <= supply.available
 
 
-def _reaches(supply: RoundSupply, need: RoundNeed) -> bool:
-    # A workstation's stock and a pledge reach their region's subtree; funds reach per earmark (above).
-    return supply.kind == "money" or need.region_path.startswith(supply.region_path)
+def _ancestors(path: str) -> list[str]:
+    """"1.4.9.12." → ["1.4.9.12.", "1.4.9.", "1.4.", "1."]: the region itself first, then upwards."""
+    parts = [p for p in path.split(".") if p]
+    return [".".join(parts[:i]) + "." for i in range(len(parts), 0, -1)]
 
 
 @dataclass
 class Graph:
     instance: solver.Instance
-    components: list[list[dict[str, object]]]  # per arc
+    need_facts: list[NeedFacts]
+    arc_parts: list[list[dict[str, object]] | None]  # per arc: the pair's own components (distance, preference)
+    now: datetime
+    weights: dict[str, int]
+
+    def components(self, arc: int) -> list[dict[str, object]]:
+        """The explanation of one arc, built only for the arcs a round proposes (not for 400,000 of them)."""
+        facts = self.need_facts[int(self.instance.arc_need[arc])]
+        _score, parts = score_pair(facts, SupplyFacts(region_path="~"), now=self.now, weights=self.weights)
+        return [*(p.as_dict() for p in parts), *(self.arc_parts[arc] or [])]
+
+
+def need_points(facts: NeedFacts, w: dict[str, int], now: datetime) -> int:
+    """The supply-independent part of score_pair, as plain integer arithmetic (it runs once per need)."""
+    points = w["urgent"] if facts.urgent else 0
+    points += w.get(f"category.{facts.category}", 0)
+    points += min(w["wait_cap"], (max(0, (now - facts.opened_at).days) // 7) * w["wait_per_week"])
+    if facts.recent_help_count:
+        points += max(w["recent_help_floor"], w["recent_help_each"] * facts.recent_help_count)
+    return points
 
 
 def build_graph(inputs: RoundInputs, *, now: datetime, weights: dict[str, int], per_need: int) -> Graph:
-    """Arcs from each need to its best `per_need` compatible supplies, scored with explanations."""
+    """Arcs from each need to `per_need` of its best compatible supplies, with scores.
+
+    A workstation's stock and a pledge reach their own region's subtree, so the supplies that can reach a need
+    sit at the need's region or one of its (at most three) ancestors: a handful of dict look-ups per need, not
+    a scan of every supply. The pair-dependent part of a goods or service score is the region distance
+    (community +10, street +5), so the nearest ancestors' supplies are the best and the search stops once
+    `per_need` are found: the score bound that keeps the graph sparse. Within one distance every supply scores
+    the same for the need, so each need starts at its own offset in the bucket: the needs of a community spread
+    over all of its supplies instead of all pointing at the same few, which would leave most stock unused.
+    """
     w = {**DEFAULT_WEIGHTS, **weights}
-    by_bucket: dict[tuple[str, str], list[int]] = defaultdict(list)
+    goods_at: dict[tuple[str, str], list[int]] = defaultdict(list)  # (item key, region path) → supplies
+    service_at: dict[tuple[str, str], list[int]] = defaultdict(list)
+    money: list[int] = []
     for j, s in enumerate(inputs.supplies):
-        bucket = s.item_key if s.kind == "goods" else (s.service_type if s.kind == "service" else "")
-        by_bucket[(s.kind, bucket)].append(j)
-    goods_keys: dict[tuple[str, str], set[str]] = {}
+        if s.kind == "goods":
+            goods_at[(s.item_key, s.region_path)].append(j)
+        elif s.kind == "service":
+            service_at[(s.service_type, s.region_path)].append(j)
+        else:
+            money.append(j)
+    available = [s.available for s in inputs.supplies]
+    goods_keys: dict[tuple[str, str], list[str]] = {}
+    turns: dict[tuple[int, str], int] = defaultdict(int)
     arc_need: list[int] = []
     arc_supply: list[int] = []
     arc_score: list[int] = []
-    arc_parts: list[list[dict[str, object]]] = []
+    arc_parts: list[list[dict[str, object]] | None] = []
+    all_facts: list[NeedFacts] = []
+    distance = {3: [{"code": "same_community", "points": w["same_community"], "params": {}}],
+                2: [{"code": "same_street", "points": w["same_street"], "params": {}}]}
     for i, need in enumerate(inputs.needs):
-        if need.kind == "goods":
-            gk = (need.goods_category, need.goods_item)
-            if gk not in goods_keys:
-                goods_keys[gk] = set(item_keys_for_need(need.goods_category, need.goods_item))
-            pool = [j for key in goods_keys[gk] for j in by_bucket.get(("goods", key), ())]
-        elif need.kind == "service":
-            pool = by_bucket.get(("service", need.service_type), [])
-        else:
-            pool = by_bucket.get(("money", ""), [])
         facts = NeedFacts(urgent=need.urgent, category=need.category, opened_at=need.opened_at,
                           region_path=need.region_path, recent_help_count=need.recent_help)
-        scored = []
-        for j in pool:
-            supply = inputs.supplies[j]
-            if not _reaches(supply, need) or not _compatible(need, supply, goods_keys):
-                continue
-            preferred = supply.fund_target if supply.fund_kind == Fund.Kind.REGION else ""
-            score, parts = score_pair(facts, SupplyFacts(region_path=supply.region_path,
-                                                         preferred_region_path=preferred), now=now, weights=w)
+        all_facts.append(facts)
+        base = need_points(facts, w, now)
+        chosen: list[tuple[int, int, list[dict[str, object]] | None]] = []
+        if need.kind == "money":
+            for j in money:  # funds are few: score each exactly as online matching does
+                supply = inputs.supplies[j]
+                if _compatible(need, supply, {}):
+                    preferred = supply.region_path if supply.fund_kind == Fund.Kind.REGION else ""
+                    score, parts = score_pair(facts, SupplyFacts(region_path=supply.region_path,
+                                                                 preferred_region_path=preferred), now=now, weights=w)
+                    extra = [p.as_dict() for p in parts if p.code in ("same_community", "same_street",
+                                                                      "donor_preference")]
+                    chosen.append((score, j, extra))
+            chosen.sort(key=lambda t: (-t[0], t[1]))
+            chosen = chosen[:per_need]
+        else:
+            if need.kind == "goods":
+                gk = (need.goods_category, need.goods_item)
+                if gk not in goods_keys:
+                    goods_keys[gk] = item_keys_for_need(need.goods_category, need.goods_item)
+                keys, table, request = goods_keys[gk], goods_at, need.quantity
+            else:
+                keys, table, request = [need.service_type], service_at, need.minutes
+            for ancestor in _ancestors(need.region_path):
+                extra = distance.get(ancestor.count("."))
+                bonus = int(extra[0]["points"]) if extra else 0  # type: ignore[call-overload]
+                pool = [j for key in keys for j in table.get((key, ancestor), ())]
+                if not pool:
+                    continue
+                turn = turns[(id(keys), ancestor)]  # how many needs drew on this pool before: rotate past them
+                turns[(id(keys), ancestor)] = turn + 1
+                offset = (turn * per_need) % len(pool)
+                for step in range(len(pool)):
+                    j = pool[(offset + step) % len(pool)]
+                    if available[j] >= request:
+                        chosen.append((base + bonus, j, extra))
+                        if len(chosen) >= per_need:
+                            break
+                if len(chosen) >= per_need:
+                    break
+        for score, j, extra in chosen:
             if score > 0:
-                scored.append((score, j, parts))
-        scored.sort(key=lambda t: (-t[0], t[1]))
-        for score, j, parts in scored[:per_need]:
-            arc_need.append(i)
-            arc_supply.append(j)
-            arc_score.append(score)
-            arc_parts.append([p.as_dict() for p in parts])
-    n, m = len(inputs.needs), len(inputs.supplies)
+                arc_need.append(i)
+                arc_supply.append(j)
+                arc_score.append(score)
+                arc_parts.append(extra)
+    m = len(inputs.supplies)
     an = np.asarray(arc_need, dtype=np.int64)
     asup = np.asarray(arc_supply, dtype=np.int64)
-    # Capacity: how many candidate needs a supply can meet if each were as large as its largest request.
-    request = np.asarray([_request(inputs.needs[i]) for i in arc_need], dtype=np.int64)
-    largest = np.zeros(m, dtype=np.int64)
+    # Capacity: how many of its candidate needs a supply could meet if each were as small as its smallest
+    # request (an upper bound); repair() then keeps, per supply, the best assignments its units really cover.
+    request_of = np.asarray([_request(inputs.needs[i]) for i in arc_need], dtype=np.int64)
+    smallest = np.full(m, np.iinfo(np.int64).max, dtype=np.int64)
     if an.size:
-        np.maximum.at(largest, asup, request)
-    available = np.asarray([s.available for s in inputs.supplies], dtype=np.int64)
-    capacity = np.where(largest > 0, available // np.maximum(largest, 1), 0)
-    instance = solver.Instance(need_demand=np.ones(n, dtype=np.int64), supply_capacity=capacity, arc_need=an,
-                               arc_supply=asup, arc_score=np.asarray(arc_score, dtype=np.int64))
-    return Graph(instance=instance, components=arc_parts)
+        np.minimum.at(smallest, asup, request_of)
+    capacity = np.where(smallest < np.iinfo(np.int64).max,
+                        np.asarray(available, dtype=np.int64) // np.maximum(smallest, 1), 0)
+    instance = solver.Instance(need_demand=np.ones(len(inputs.needs), dtype=np.int64), supply_capacity=capacity,
+                               arc_need=an, arc_supply=asup, arc_score=np.asarray(arc_score, dtype=np.int64))
+    return Graph(instance=instance, need_facts=all_facts, arc_parts=arc_parts, now=now, weights=w)
+
+
+def repair(inputs: RoundInputs, graph: Graph, flows: np.ndarray) -> tuple[np.ndarray, int]:
+    """Keep, per supply, its assignments in descending score order while its units cover them; drop the rest
+    (they stay open for online matching or the next round). Returns the feasible flows and how many it dropped."""
+    inst = graph.instance
+    left = [s.available for s in inputs.supplies]
+    used = np.flatnonzero(flows > 0)
+    order = used[np.argsort(-inst.arc_score[used], kind="stable")]
+    feasible = np.zeros_like(flows)
+    dropped = 0
+    for a in order.tolist():
+        j = int(inst.arc_supply[a])
+        request = _request(inputs.needs[int(inst.arc_need[a])])
+        if left[j] >= request:
+            left[j] -= request
+            feasible[a] = 1
+        else:
+            dropped += 1
+    return feasible, dropped
 
 
 def _request(need: RoundNeed) -> int:
@@ -245,8 +330,8 @@ def match_round(*, actor: User | None, region: Region, now: datetime | None = No
     inputs = load_inputs(region=region, now=now, monthly_cap=rules.monthly_cap_per_household)
     graph = build_graph(inputs, now=now, weights=rules.weights or {}, per_need=rules.round_candidates_per_need)
     t1 = clock.perf_counter()
-    flows = solver.solve_optimal(graph.instance)
-    greedy = solver.solve_greedy(graph.instance)
+    flows, _dropped = repair(inputs, graph, solver.solve_optimal(graph.instance))
+    greedy, _greedy_dropped = repair(inputs, graph, solver.solve_greedy(graph.instance))
     t2 = clock.perf_counter()
     proposed = 0
     with transaction.atomic():
@@ -261,7 +346,7 @@ def match_round(*, actor: User | None, region: Region, now: datetime | None = No
             if need is None or need.status != "open" or rn.id in taken:
                 continue  # changed since the round read it: the next round or online matching will see it
             supply = inputs.supplies[int(graph.instance.arc_supply[a])]
-            _create_proposal(need, _candidate(rn, supply, int(graph.instance.arc_score[a]), graph.components[a]),
+            _create_proposal(need, _candidate(rn, supply, int(graph.instance.arc_score[a]), graph.components(a)),
                              source="round", round_id=record.pk)
             proposed += 1
     t3 = clock.perf_counter()
