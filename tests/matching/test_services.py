@@ -242,3 +242,25 @@ def test_waiting_longer_scores_higher(regions: Any, workstations: Any, north_sto
     new = make_need(regions["north_c1"], workstations["north"], goods_item="棉被")
     assert propose_for_need(need_id=old.pk).score > propose_for_need(need_id=new.pk).score
     assert timezone.now() - timedelta(days=27) > Need.objects.get(pk=old.pk).opened_at
+
+
+@pytest.mark.django_db(transaction=True)
+def test_online_matching_runs_when_a_need_opens_and_when_goods_arrive(regions: Any, workstations: Any,
+                                                                     alice_staff_north: Any) -> None:
+    from huzhu.households.services import need_create
+    from tests.households.conftest import register
+
+    # given a registered household whose new quilt need finds no stock yet
+    household = register(alice_staff_north, regions["north_c1"])
+    need = need_create(actor=alice_staff_north, household=household, kind="goods", goods_category="clothing",
+                       goods_item="棉被", quantity=1)
+    assert not MatchProposal.objects.filter(need=need).exists()
+    # when quilts are received into the north workstation's stock (the committed transaction sends the signal)
+    receive(alice_staff_north, workstations["north"], "clothes_bedding/quilt", 2)
+    # then the need has been proposed the quilts, with no other call
+    proposal = MatchProposal.objects.get(need=need)
+    assert proposal.item_key == "clothes_bedding/quilt" and proposal.status == "proposed"
+    # and a second need opened now is proposed at once when it is created
+    second = need_create(actor=alice_staff_north, household=household, kind="goods", goods_category="clothing",
+                         goods_item="棉被", quantity=1)
+    assert MatchProposal.objects.filter(need=second, status="proposed").exists()

@@ -14,9 +14,24 @@ class MatchingConfig(AppConfig):
         # Online matching: a need that opens (registered, or back to open after a rejection elsewhere) gets
         # its best supply proposed at once, after the registering transaction has committed.
         signals.need_opened.connect(_need_opened, dispatch_uid="matching.need_opened")
+        # …and goods received into stock are proposed at once to their top-k open needs.
+        from huzhu.giving import signals as giving_signals
+
+        giving_signals.stock_received.connect(_stock_received, dispatch_uid="matching.stock_received")
 
 
 def _need_opened(sender: Any, need_id: int, **kwargs: Any) -> None:
     from .services import safe_propose_for_need
 
     safe_propose_for_need(need_id)
+
+
+def _stock_received(sender: Any, workstation_id: int, item_key: str, **kwargs: Any) -> None:
+    from contextlib import suppress
+
+    from django.db import IntegrityError
+
+    from .services import propose_for_goods_supply
+
+    with suppress(IntegrityError):  # a concurrent proposer took one of the needs first: harmless
+        propose_for_goods_supply(workstation_id=workstation_id, item_key=item_key)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huzhu.core.errors import check_text
-from huzhu.giving import publish
+from huzhu.giving import publish, signals
 from huzhu.giving.errors import GivingError, GivingErrorCode
 from huzhu.giving.models import DonationTraceEvent, GoodsDonation, StockItem, StockMovement, StockReservation
 from huzhu.giving.targets import need_info
@@ -202,6 +202,9 @@ def goods_receive(
     trace_add(stage=DonationTraceEvent.Stage.RECEIVED, goods=pledge, at=now, community=None, quantity=quantity,
               detail=workstation.name)
     _changed(stock_item)
+    workstation_id, item_key = workstation.pk, stock_item.item_key
+    transaction.on_commit(lambda: signals.stock_received.send(StockItem, workstation_id=workstation_id,
+                                                              item_key=item_key))
     return pledge
 
 
