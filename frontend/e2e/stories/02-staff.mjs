@@ -53,7 +53,8 @@ export function story(env) {
       await dialog.getByLabel('查看原因').fill('e2e：上门探访前核对地址');
       await dialog.getByRole('button', { name: '查看个人信息' }).click();
       await dialog.waitFor({ state: 'hidden' });
-      const idCell = page.locator('.ant-descriptions-item').filter({ hasText: '身份证号' }).locator('.ant-descriptions-item-content');
+      // bordered descriptions: the label is a <th>, its value the next <td>
+      const idCell = page.locator('th.ant-descriptions-item-label', { hasText: '身份证号' }).locator('xpath=following-sibling::td[1]');
       assert.match(await idCell.innerText(), /^\d{17}[\dX]$/);
       await env.shot(page, 'staff-05-household-personal-data');
       assert.deepEqual(quiet(problems), []);
@@ -69,6 +70,8 @@ export function story(env) {
       await page.goto('/workstation/households/new');
       const form = page.locator('form#household-register');
       await form.waitFor();
+      // antd's own strings follow the app's language too (a CommonJS/ESM mix-up once left them English)
+      assert.equal(await form.locator('.ant-picker input').first().getAttribute('placeholder'), '请选择日期');
       await form.getByLabel('社区').click();
       await form.getByLabel('社区').fill('红旗');
       await page.locator('.ant-select-tree-title', { hasText: /^红旗社区$/ }).click();
@@ -81,7 +84,8 @@ export function story(env) {
       const idError = form.locator('.ant-form-item').filter({ has: page.getByLabel('身份证号') }).locator('.ant-form-item-explain-error');
       await idError.waitFor();
       assert.match(await idError.innerText(), /身份证/);
-      await env.shot(page, 'staff-06-register-typed-error');
+      await idError.scrollIntoViewIfNeeded();
+      await env.shot(page, 'staff-06-register-typed-error', { fullPage: false });
 
       await form.getByLabel('身份证号').fill(residentIdNumber());
       await form.getByRole('button', { name: /登记家庭/ }).click();

@@ -6,6 +6,7 @@ import { translator } from './translate';
 import { acceptLanguage, getLang, setLang } from './language';
 import { I18nProvider, useI18n } from './I18nProvider';
 import { LanguageSwitch } from './LanguageSwitch';
+import { DatePicker } from 'antd';
 
 describe('messages', () => {
   it('has an English string for every Chinese one, and no English-only key', () => {
@@ -59,5 +60,23 @@ describe('LanguageSwitch', () => {
     await userEvent.click(screen.getByText('中文'));
     expect(screen.getByText('登录')).toBeInTheDocument();
     expect(document.cookie).toContain('django_language=zh-hans');
+  });
+});
+
+describe('antd locale', () => {
+  beforeEach(() => {
+    act(() => setLang('zh-Hans'));
+  });
+
+  it('gives antd’s own components (a date picker) Chinese first and English after the switch', async () => {
+    render(
+      <I18nProvider>
+        <LanguageSwitch />
+        <DatePicker />
+      </I18nProvider>,
+    );
+    expect(screen.getByPlaceholderText('请选择日期')).toBeInTheDocument();
+    await userEvent.click(screen.getByText('EN'));
+    expect(screen.getByPlaceholderText('Select date')).toBeInTheDocument();
   });
 });

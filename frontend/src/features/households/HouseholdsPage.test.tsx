@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { screen } from '@testing-library/react';
+import { fireEvent, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MeProvider } from '../../auth/MeProvider';
 import { mockClient, renderWithProviders } from '../../test/render';
@@ -78,6 +78,18 @@ describe('HouseholdsPage', () => {
     expect(client.calls.at(-1)).toMatchObject({ first: 20, after: 'c20' });
     await userEvent.click(screen.getByLabelText('有急难需求'));
     expect(client.calls.at(-1)).toMatchObject({ after: null, urgentNeeds: true });
+  });
+
+  it('reset clears every filter, the ID number search included', async () => {
+    const client = answer(page([household]));
+    renderPage(client);
+    await screen.findByText('红旗社区');
+    fireEvent.change(screen.getByPlaceholderText('按身份证号精确查找'), { target: { value: '110101190001011234' } });
+    fireEvent.keyDown(screen.getByPlaceholderText('按身份证号精确查找'), { key: 'Enter', code: 'Enter', keyCode: 13 });
+    expect(client.calls.at(-1)).toMatchObject({ idNumber: '110101190001011234' });
+    await userEvent.click(screen.getByRole('button', { name: /重\s*置/ }));
+    expect(client.calls.at(-1)).toMatchObject({ idNumber: null, category: null, orderBy: ['URGENT_FIRST'] });
+    expect(screen.getByPlaceholderText('按身份证号精确查找')).toHaveValue('');
   });
 
   it('says so when no household matches', async () => {

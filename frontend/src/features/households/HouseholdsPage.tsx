@@ -58,6 +58,11 @@ export function HouseholdsPage() {
     setFilters((f) => ({ ...f, ...patch }));
     pages.reset();
   };
+  const resetFilters = () => {
+    setIdNumberDraft('');
+    setFilters(EMPTY); // not change(EMPTY): a spread would keep the filters EMPTY has no key for
+    pages.reset();
+  };
 
   const [{ data, fetching, error }, refetch] = useQuery({
     query: HouseholdsDocument,
@@ -227,13 +232,7 @@ export function HouseholdsPage() {
                 {t('hh.filterDuplicate')}
               </Checkbox>
               {filtered && (
-                <Button
-                  type="link"
-                  onClick={() => {
-                    setIdNumberDraft('');
-                    change(EMPTY);
-                  }}
-                >
+                <Button type="link" onClick={resetFilters}>
                   {t('app.reset')}
                 </Button>
               )}
