@@ -60,9 +60,9 @@ def help_counts(household_ids: list[int] | None, *, now: datetime) -> dict[int, 
     rows = MatchProposal.objects.filter(status__in=HELPED, decided_at__gte=min(since, start))
     if household_ids is not None:
         rows = rows.filter(household_id__in=household_ids)
-    rows = rows.values_list("household_id", "decided_at")
     counts: dict[int, list[int]] = {}
-    for household_id, decided_at in rows:
+    for household_id, decided_at in rows.values_list("household_id", "decided_at"):
+        assert decided_at is not None  # the filter above: decided_at__gte
         c = counts.setdefault(household_id, [0, 0])
         if decided_at >= since:
             c[0] += 1

@@ -215,8 +215,10 @@ def build_graph(inputs: RoundInputs, *, now: datetime, weights: dict[str, int], 
     arc_score: list[int] = []
     arc_parts: list[list[dict[str, object]] | None] = []
     all_facts: list[NeedFacts] = []
-    distance = {3: [{"code": "same_community", "points": w["same_community"], "params": {}}],
-                2: [{"code": "same_street", "points": w["same_street"], "params": {}}]}
+    # depth of the region a supply sits at → (the pair's bonus, its explanation component)
+    distance: dict[int, tuple[int, list[dict[str, object]]]] = {
+        3: (w["same_community"], [{"code": "same_community", "points": w["same_community"], "params": {}}]),
+        2: (w["same_street"], [{"code": "same_street", "points": w["same_street"], "params": {}}])}
     for i, need in enumerate(inputs.needs):
         facts = NeedFacts(urgent=need.urgent, category=need.category, opened_at=need.opened_at,
                           region_path=need.region_path, recent_help_count=need.recent_help)
@@ -230,9 +232,9 @@ def build_graph(inputs: RoundInputs, *, now: datetime, weights: dict[str, int], 
                     preferred = supply.region_path if supply.fund_kind == Fund.Kind.REGION else ""
                     score, parts = score_pair(facts, SupplyFacts(region_path=supply.region_path,
                                                                  preferred_region_path=preferred), now=now, weights=w)
-                    extra = [p.as_dict() for p in parts if p.code in ("same_community", "same_street",
-                                                                      "donor_preference")]
-                    chosen.append((score, j, extra))
+                    own = [p.as_dict() for p in parts if p.code in ("same_community", "same_street",
+                                                                    "donor_preference")]
+                    chosen.append((score, j, own))
             chosen.sort(key=lambda t: (-t[0], t[1]))
             chosen = chosen[:per_need]
         else:
@@ -244,8 +246,7 @@ def build_graph(inputs: RoundInputs, *, now: datetime, weights: dict[str, int], 
             else:
                 keys, table, request = [need.service_type], service_at, need.minutes
             for ancestor in _ancestors(need.region_path):
-                extra = distance.get(ancestor.count("."))
-                bonus = int(extra[0]["points"]) if extra else 0  # type: ignore[call-overload]
+                bonus, near = distance.get(ancestor.count("."), (0, None))
                 pool = [j for key in keys for j in table.get((key, ancestor), ())]
                 if not pool:
                     continue
@@ -255,7 +256,7 @@ def build_graph(inputs: RoundInputs, *, now: datetime, weights: dict[str, int], 
                 for step in range(len(pool)):
                     j = pool[(offset + step) % len(pool)]
                     if available[j] >= request:
-                        chosen.append((base + bonus, j, extra))
+                        chosen.append((base + bonus, j, near))
                         if len(chosen) >= per_need:
                             break
                 if len(chosen) >= per_need:
