@@ -10,6 +10,7 @@ import { SignupPage } from './auth/SignupPage';
 import { VerifyEmailPage } from './auth/VerifyEmailPage';
 import { ErrorState, NotFound, PageLoading } from './components/QueryState';
 import { RulesPage } from './features/admin/RulesPage';
+import { MyGiftsPage } from './features/giving/MyGiftsPage';
 import { HomePage } from './features/home/HomePage';
 import { HouseholdDetailPage } from './features/households/HouseholdDetailPage';
 import { HouseholdRegisterPage } from './features/households/HouseholdRegisterPage';
@@ -86,6 +87,7 @@ export function AppRoutes() {
         <Route path="/workstation/households/:id" element={<HouseholdDetailPage />} />
         <Route path="/workstation/visits/overdue" element={<OverdueVisitsPage />} />
         <Route path="/needs" element={<OpenNeedsPage />} />
+        <Route path="/giving/mine" element={<MyGiftsPage />} />
         <Route path="/volunteer/timebank" element={<TimeBankPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>

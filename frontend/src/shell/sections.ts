@@ -23,7 +23,15 @@ export interface SectionDef {
 }
 
 export const SECTIONS: readonly SectionDef[] = [
-  { key: 'donor', label: 'shell.donor', roles: ['donor'], screens: [{ path: '/needs', label: 'needs.openTitle' }] },
+  {
+    key: 'donor',
+    label: 'shell.donor',
+    roles: ['donor'],
+    screens: [
+      { path: '/giving/mine', label: 'give.myGifts' },
+      { path: '/needs', label: 'needs.openTitle' },
+    ],
+  },
   {
     key: 'volunteer',
     label: 'shell.volunteer',
