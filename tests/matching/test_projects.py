@@ -224,3 +224,39 @@ def test_it_runs_over_every_open_project(make_project, rita_reviewer, alice_staf
     by_project = {p.project_id: p.amount_fen for p in ProjectFundProposal.objects.all()}
     # the general fund's ¥3,000 is not offered twice: ¥2,000 to the first, the rest to the second
     assert by_project == {a.pk: 200_000, b.pk: 100_000}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_pays_a_proposal_once_when_two_reviewers_accept_at_once(make_project, rita_reviewer, ray_reviewer,
+                                                                     alice_staff_north, workstations):
+    import threading
+
+    from django.db import connection
+
+    # given one open proposal of ¥1,500
+    project = approve(make_project("north"), rita_reviewer)
+    gift(alice_staff_north, workstations["north"], 150_000, key="g", project=project)
+    proposal = matching.propose_funds_for_project(project_id=project.pk)[0]
+    results: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def accept(user: Any) -> None:
+        try:
+            barrier.wait(timeout=30)
+            matching.fund_proposal_accept(actor=user, proposal_id=proposal.pk)
+            results.append("ok")
+        except ServiceError as exc:
+            results.append(exc.code)
+        finally:
+            connection.close()
+
+    # when rita and ray accept it at the same moment
+    threads = [threading.Thread(target=accept, args=(u,)) for u in (rita_reviewer, ray_reviewer)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    # then one wins, the other is told it was decided, and the money moved once
+    assert sorted(results) == ["WRONG_STATE", "ok"]
+    assert Disbursement.objects.count() == 1
+    assert api.balance(project.ledger_account_id).posted == 150_000

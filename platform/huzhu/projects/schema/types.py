@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import graphene
+from django.utils.translation import gettext as _
 from graphene_django import DjangoObjectType
 from graphene_django.fields import DjangoConnectionField
 
@@ -83,7 +84,7 @@ class PersonType(graphene.ObjectType):
     def of(user: User | None) -> PersonType | None:
         if user is None:
             return None
-        return PersonType(id=gid("User", user.pk), display_name=user.display_name or f"用户{user.pk}")
+        return PersonType(id=gid("User", user.pk), display_name=user.display_name or _("用户%(id)s") % {"id": user.pk})
 
 
 class CriterionType(DjangoObjectType):
@@ -603,7 +604,7 @@ class FundProposalType(DjangoObjectType):
         return plain(root.status)
 
     def resolve_fund_label(root: ProjectFundProposal, _info: Any) -> str:
-        return "本项目定向捐赠" if root.fund_kind == "project" else "慈善总基金(非定向)"
+        return str(_("本项目定向捐赠") if root.fund_kind == "project" else _("慈善总基金(非定向)"))
 
     def resolve_reviewer(root: ProjectFundProposal, _info: Any) -> Any:
         return PersonType.of(root.reviewer)

@@ -105,7 +105,9 @@ def project_lock(*, actor: User | None, project_id: Any, field: str = "projectId
 
 
 def require_member(actor: User, project: CharityProject) -> None:
-    if not (is_member(actor, project.organisation_id) or access.has_role(actor, Role.ADMINISTRATOR, project.region)):
+    """The applying organisation's side (members only: administrators act for the foundation, and the same
+    person must not both report and approve)."""
+    if not is_member(actor, project.organisation_id):
         raise ProjectError(E.PERMISSION_DENIED)
 
 
