@@ -4,7 +4,7 @@
 
 What runs (all on loopback, bounded: about 1.5–2.5 minutes on a 2-core machine):
 1. Bench data in the configured database (codes/emails prefixed "bench-rt-", removed afterwards): a district,
-   4 streets, 16 communities, N volunteers with a login session each.
+   4 streets, 64 communities, N volunteers with a login session each.
 2. Two uvicorn processes (REDIS_URL=redis://127.0.0.1:6379/12, channels-redis), N/2 websocket clients each:
    90 % follow taskChanged of their community, 9 % of their street, 1 % (administrators) the district.
 3. Idle: server CPU with the N connections open and subscribed, no events.
@@ -41,6 +41,7 @@ REDIS_URL = os.environ.get("HUZHU_BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
 PREFIX = "bench-rt"
 QUERY = "subscription($r: ID!) { taskChanged(regionId: $r) { taskId status slotsLeft kind } }"
 POLL = "{ myNotifications(first: 1) { edges { node { title } } } }"
+COMMUNITIES_PER_STREET = 16  # 4 streets × 16 communities: a district of 64 communities
 
 
 def _django() -> None:
@@ -103,7 +104,7 @@ def make_data(clients: int, seed: int) -> dict[str, Any]:
     for s in range(4):
         street = region_insert(name=f"基准街道{s}", code=f"{PREFIX}-s{s}", level="street", parent=district)
         streets.append(street)
-        for c in range(4):
+        for c in range(COMMUNITIES_PER_STREET):
             communities.append(region_insert(
                 name=f"基准社区{s}-{c}", code=f"{PREFIX}-s{s}-c{c}", level="community", parent=street
             ))
@@ -183,6 +184,11 @@ def cpu_seconds(procs: list[subprocess.Popen]) -> float:
 
 
 class Client:
+    """One subscriber. aiohttp's websocket client (C frame parser) when installed, else `websockets`: the
+    harness shares the two cores with the servers, so its cost per message matters."""
+
+    session: Any = None  # one aiohttp ClientSession for all clients
+
     def __init__(self, spec: dict[str, Any], port: int) -> None:
         self.spec = spec
         self.port = port
@@ -191,42 +197,61 @@ class Client:
         self.task: asyncio.Task | None = None
 
     async def connect(self) -> None:
-        import websockets
+        url = f"ws://127.0.0.1:{self.port}/graphql"
+        origin = f"http://127.0.0.1:{self.port}"
+        cookie = {"Cookie": f"sessionid={self.spec['cookie']}"}
+        subscribe = json.dumps({"id": "1", "type": "subscribe",
+                                "payload": {"query": QUERY, "variables": {"r": self.spec["region_gid"]}}})
+        if Client.session is not None:
+            self.conn = await Client.session.ws_connect(
+                url, protocols=("graphql-transport-ws",), origin=origin, headers=cookie, autoping=True,
+                heartbeat=None, max_msg_size=0,
+            )
+            await self.conn.send_str('{"type":"connection_init"}')
+            assert json.loads(await self.conn.receive_str())["type"] == "connection_ack"
+            await self.conn.send_str(subscribe)
+            await self.conn.send_str('{"type":"ping"}')
+            reply = json.loads(await self.conn.receive_str())
+        else:
+            import websockets
 
-        self.conn = await websockets.connect(
-            f"ws://127.0.0.1:{self.port}/graphql", subprotocols=["graphql-transport-ws"],
-            origin=f"http://127.0.0.1:{self.port}", additional_headers={"Cookie": f"sessionid={self.spec['cookie']}"},
-            open_timeout=60, ping_interval=None, max_queue=None,
-        )
-        await self.conn.send('{"type":"connection_init"}')
-        assert json.loads(await self.conn.recv())["type"] == "connection_ack"
-        await self.conn.send(json.dumps({"id": "1", "type": "subscribe",
-                                         "payload": {"query": QUERY, "variables": {"r": self.spec["region_gid"]}}}))
-        await self.conn.send('{"type":"ping"}')
-        reply = json.loads(await self.conn.recv())
+            self.conn = await websockets.connect(
+                url, subprotocols=["graphql-transport-ws"], origin=origin, additional_headers=cookie,
+                open_timeout=60, ping_interval=None, max_queue=None,
+            )
+            await self.conn.send('{"type":"connection_init"}')
+            assert json.loads(await self.conn.recv())["type"] == "connection_ack"
+            await self.conn.send(subscribe)
+            await self.conn.send('{"type":"ping"}')
+            reply = json.loads(await self.conn.recv())
         assert reply == {"type": "pong"}, reply  # the subscription is live (see consumer.py)
         self.task = asyncio.ensure_future(self.listen())
 
     async def listen(self) -> None:
-        import websockets
-
+        received = self.received
         try:
-            async for raw in self.conn:
+            async for message in self.conn:
                 now = time.time()
+                raw = message.data if Client.session is not None else message
+                if not isinstance(raw, str):
+                    continue
                 # {"id":"1","type":"next","payload":{"data":{"taskChanged":{"taskId":"..."
                 start = raw.find('"taskId":"')
                 if start >= 0:
-                    end = raw.index('"', start + 10)
-                    self.received.append((raw[start + 10:end], now))
-        except websockets.ConnectionClosed:
+                    received.append((raw[start + 10:raw.index('"', start + 10)], now))
+        except Exception:
             pass
+
+    async def close(self) -> None:
+        if self.conn is not None:
+            await self.conn.close()
 
 
 def _task_id(global_id: str) -> int:
     return int(base64.b64decode(global_id).decode().split(":")[1])
 
 
-async def connect_all(clients: list[Client], concurrency: int = 40) -> float:
+async def connect_all(clients: list[Client], concurrency: int = 100) -> float:
     started = time.monotonic()
     queue = list(clients)
 
@@ -250,7 +275,7 @@ async def connect_all(clients: list[Client], concurrency: int = 40) -> float:
 
 
 def produce(mode: str, rate: float, seconds: float, plan_file: Path, out_file: Path, seed: int,
-            threads: int = 4) -> None:
+            threads: int = 8) -> None:
     """RATE events/s for SECONDS, from THREADS threads (as several request threads of a server would)."""
     import threading
 
@@ -383,6 +408,12 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
     procs = [p for _, p in servers]
     clients = [Client(spec, servers[i % 2][0]) for i, spec in enumerate(plan["clients"])]
     try:
+        import aiohttp
+
+        Client.session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+    except ImportError:
+        Client.session = None
+    try:
         report["connect_seconds"] = round(await connect_all(clients), 1)
 
         # idle: the connections open and subscribed, nothing happening
@@ -392,11 +423,12 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
         report["idle_cpu_percent"] = round(100 * (cpu_seconds(procs) - c0) / (time.monotonic() - w0), 1)
 
         # push
-        c0, w0 = cpu_seconds(procs), time.monotonic()
+        c0, w0, h0 = cpu_seconds(procs), time.monotonic(), time.process_time()
         producer = run_producer("push", args.rate, args.push_seconds, plan_file, tmp, seed)
         await asyncio.get_running_loop().run_in_executor(None, producer.wait)
-        await asyncio.sleep(3)  # drain
+        await asyncio.sleep(5)  # drain
         report["push_cpu_percent"] = round(100 * (cpu_seconds(procs) - c0) / (time.monotonic() - w0), 1)
+        report["harness_cpu_percent"] = round(100 * (time.process_time() - h0) / (time.monotonic() - w0), 1)
         produced = json.loads((tmp / "produced-push.json").read_text())
         sent = {int(k): v for k, v in produced["sent"].items()}
         followers: dict[str, int] = {}
@@ -425,8 +457,7 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
             "p50_ms": round(pct(latencies, 50), 1), "p99_ms": round(pct(latencies, 99), 1),
             "max_ms": round(max(latencies), 1) if latencies else None,
         }
-        for client in clients:
-            await client.conn.close()
+        await asyncio.gather(*(client.close() for client in clients))
 
         # polling baseline
         c0, w0 = cpu_seconds(procs), time.monotonic()
@@ -448,9 +479,9 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
             "detect_p50_ms": round(pct(detect, 50), 1), "detect_p99_ms": round(pct(detect, 99), 1),
         }
     finally:
-        for client in clients:
-            if client.conn is not None:
-                await client.conn.close()
+        await asyncio.gather(*(client.close() for client in clients), return_exceptions=True)
+        if Client.session is not None:
+            await Client.session.close()
         for proc in procs:
             proc.terminate()
         for proc in procs:
@@ -469,7 +500,8 @@ def print_report(r: dict[str, Any], wall: float) -> None:
     print(f"  push    commit→receipt p50 {push['p50_ms']} ms  p99 {push['p99_ms']} ms  max {push['max_ms']} ms  "
           f"(goal p99 < 250 ms: {'met' if push['p99_ms'] < 250 else 'NOT met'})")
     print(f"          deliveries {push['received']}/{push['expected_deliveries']}  lost {push['lost']}  "
-          f"stray/duplicate {push['stray_or_duplicate']}  server CPU {r['push_cpu_percent']} %")
+          f"stray/duplicate {push['stray_or_duplicate']}  server CPU {r['push_cpu_percent']} %  "
+          f"(client harness {r['harness_cpu_percent']} %)")
     print(f"  idle    server CPU with {r['clients']} connections subscribed: {r['idle_cpu_percent']} % (of one core)")
     print(f"  polling {r['clients']} clients × 1/s: {poll['requests_per_second']} req/s served, "
           f"response p50 {poll['response_p50_ms']} ms p99 {poll['response_p99_ms']} ms, errors {poll['errors']}, "

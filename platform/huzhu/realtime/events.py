@@ -128,21 +128,59 @@ def _send(groups: list[str], message: dict[str, Any]) -> None:
 
 
 async def _send_all(layer: Any, groups: list[str], message: dict[str, Any]) -> None:
-    await asyncio.gather(*(layer.group_send(group, message) for group in groups))
+    if _is_pubsub(layer):
+        await _publish_pipelined(layer, groups, message)
+    else:
+        await asyncio.gather(*(layer.group_send(group, message) for group in groups))
 
 
-_publisher: tuple[int, asyncio.AbstractEventLoop] | None = None
+def _is_pubsub(layer: Any) -> bool:
+    try:
+        from channels_redis.pubsub import RedisPubSubChannelLayer
+    except ImportError:  # pragma: no cover - channels-redis is a dependency
+        return False
+    return isinstance(layer, RedisPubSubChannelLayer)
+
+
+async def _publish_pipelined(layer: Any, groups: list[str], message: dict[str, Any]) -> None:
+    """What the pub/sub layer's group_send does for each group (serialize, PUBLISH to the group's channel), as
+    ONE pipelined round trip per Redis shard: the layer's own group_send holds a lock per round trip, and an
+    event goes to four or five groups. Receivers are the layer's unchanged subscribers."""
+    loop_layer = layer._get_layer()
+    data = layer.serialize(message)
+    by_shard: dict[Any, list[str]] = {}
+    for group in groups:
+        channel = loop_layer._get_group_channel_name(group)
+        by_shard.setdefault(loop_layer._get_shard(channel), []).append(channel)
+    for shard, channels in by_shard.items():
+        async with shard._lock:
+            shard._ensure_redis()
+            redis = shard._redis
+        pipe = redis.pipeline(transaction=False)
+        for channel in channels:
+            pipe.publish(channel, data)
+        await pipe.execute()
+
+
+PUBLISHER_LOOPS = 4
+_publishers: tuple[int, list[asyncio.AbstractEventLoop]] | None = None
 _publisher_lock = threading.Lock()
 
 
 def _publisher_loop() -> asyncio.AbstractEventLoop:
-    global _publisher
+    """One of a few long-lived publishing loops of this process, chosen by thread: channels-redis sends one
+    message at a time per loop and connection, so threads publishing at once (several request or job
+    threads) use different loops instead of queueing behind one."""
+    global _publishers
     with _publisher_lock:
-        if _publisher is None or _publisher[0] != os.getpid():  # a forked worker needs its own
-            loop = asyncio.new_event_loop()
-            threading.Thread(target=loop.run_forever, name="huzhu-realtime-publisher", daemon=True).start()
-            _publisher = (os.getpid(), loop)
-        return _publisher[1]
+        if _publishers is None or _publishers[0] != os.getpid():  # a forked worker needs its own
+            loops = []
+            for i in range(PUBLISHER_LOOPS):
+                loop = asyncio.new_event_loop()
+                threading.Thread(target=loop.run_forever, name=f"huzhu-realtime-publisher-{i}", daemon=True).start()
+                loops.append(loop)
+            _publishers = (os.getpid(), loops)
+        return _publishers[1][threading.get_ident() % PUBLISHER_LOOPS]
 
 
 # Observers of published messages in this process (tests, the benchmark); called after the send.

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -27,7 +28,7 @@ from channels.layers import get_channel_layer
 
 log = logging.getLogger(__name__)
 
-GRANT_TTL = 1.0  # seconds: a revoked role stops a stream at the first event more than a second later
+GRANT_TTL = float(os.environ.get("HUZHU_RT_GRANT_TTL", "1.0"))  # s: a revoked role stops a stream within it
 REFRESH_EVERY = 0.4  # seconds between background re-reads of the grants of subscribed users
 GROUP_REFRESH = 3600.0  # channels-redis forgets group members after group_expiry (1 day): re-add hourly
 QUEUE_LIMIT = 1000  # events waiting for one slow subscription before it is stopped
