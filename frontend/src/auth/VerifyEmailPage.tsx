@@ -70,7 +70,7 @@ export function VerifyEmailPage() {
       {state.kind === 'ready' && (
         <>
           {error && <Alert type="error" role="alert" showIcon message={error} style={{ marginBottom: 16 }} />}
-          <Button type="primary" block loading={pending} onClick={confirm}>
+          <Button type="primary" block loading={pending} onClick={confirm} style={{ height: 'auto', minHeight: 32, whiteSpace: 'normal', overflowWrap: 'anywhere' }}>
             {t('auth.verifyConfirm', { email: state.email })}
           </Button>
         </>
