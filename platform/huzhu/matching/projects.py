@@ -49,7 +49,7 @@ def score_offer(*, own_fund: bool, amount_fen: int, gap_fen: int) -> tuple[int, 
     """0..100 with its parts (the same shape as matching's components: code, points, params)."""
     earmark = OWN_FUND_POINTS if own_fund else GENERAL_FUND_POINTS
     coverage = COVERAGE_POINTS * min(amount_fen, gap_fen) // gap_fen if gap_fen > 0 else 0
-    components = [
+    components: list[dict[str, Any]] = [
         {"code": "project_earmark" if own_fund else "general_fund", "points": earmark, "params": {}},
         {"code": "gap_coverage", "points": coverage, "params": {"amount_fen": amount_fen, "gap_fen": gap_fen}},
     ]
@@ -61,6 +61,11 @@ def _publish_proposed(proposal: ProjectFundProposal, region_path: str) -> None:
 
     events.match_proposed(proposal_id=proposal.pk, region_path=region_path, need_id=proposal.project_id,
                           score=proposal.score, for_foundation=True)
+
+
+def _announce(proposal: ProjectFundProposal, region_path: str) -> Any:
+    """A callback for on_commit bound to this proposal (not to the loop variable)."""
+    return lambda: _publish_proposed(proposal, region_path)
 
 
 def _publish_decided(proposal: ProjectFundProposal, region_path: str) -> None:
@@ -123,8 +128,7 @@ def propose_funds_for_project(*, project_id: int, actor: User | None = None) -> 
         )
         event_add(project, None, ProjectEvent.Kind.FUND_PROPOSED, proposal=proposal.pk, fund=offer.fund.key,
                   amount_fen=amount)
-        path = project.region.path
-        transaction.on_commit(lambda p=proposal, path=path: _publish_proposed(p, path))
+        transaction.on_commit(_announce(proposal, project.region.path))
         created.append(proposal)
         gap -= amount
     return created

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -41,7 +42,7 @@ def disclosure(request: HttpRequest, project_id: int) -> HttpResponse:
 
 
 @require_GET
-def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponseBase:
     """Staff exports (foundation reviewers, administrators, workstation staff; rows of their regions)."""
     if not request.user.is_authenticated:
         return HttpResponse(status=401)
@@ -78,7 +79,7 @@ def attachment_upload(request: HttpRequest, project_id: int) -> HttpResponse:
 
 
 @require_GET
-def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponse:
+def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
     """Whoever may see the project may download its files (as an attachment, never rendered inline)."""
     if not request.user.is_authenticated:
         return HttpResponse(status=401)

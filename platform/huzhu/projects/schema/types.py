@@ -135,7 +135,7 @@ class FoundationType(DjangoObjectType):
     def resolve_reviewers(root: Foundation, info: Any) -> list[PersonType] | None:
         if not can_manage_foundation(viewer(info), root):
             return None
-        return [PersonType.of(u) for u in selectors.reviewers_of(root)]
+        return [p for p in (PersonType.of(u) for u in selectors.reviewers_of(root)) if p is not None]
 
 
 class OrganisationType(DjangoObjectType):

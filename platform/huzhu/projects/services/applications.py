@@ -164,8 +164,10 @@ def _write_plan(project: CharityProject, lines: list[BudgetLine], milestones: li
     # replaced whole.
     project.budget_lines.all().delete()
     project.milestones.all().delete()
-    for row in (*lines, *milestones):
-        row.project = project
+    for line in lines:
+        line.project = project
+    for milestone in milestones:
+        milestone.project = project
     BudgetLine.objects.bulk_create(lines)
     Milestone.objects.bulk_create(milestones)
 

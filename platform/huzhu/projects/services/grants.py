@@ -167,7 +167,8 @@ def project_close(*, actor: User, project_id: int, completed: bool, reason: str)
     now = timezone.now()
     for tranche in Tranche.objects.select_for_update().filter(project=project, status=Tranche.Status.COMMITTED):
         try:
-            api.void_pending(client_id=f"projects:tranche:{tranche.pk}:void", pending_id=int(tranche.hold_transfer_id))
+            api.void_pending(client_id=f"projects:tranche:{tranche.pk}:void",
+                             pending_id=int(tranche.hold_transfer_id or 0))
         except api.LedgerError as exc:
             raise ledger_error(exc, insufficient=E.CONFLICT) from None
         tranche.status, tranche.canceled_at = Tranche.Status.CANCELED, now
