@@ -139,6 +139,21 @@ export type HouseholdTag =
   | 'severe_disability';
 
 /** An enumeration. */
+export type MatchingErrorCode =
+  | 'EARMARK_MISMATCH'
+  | 'FAIRNESS_CAP'
+  | 'INVALID'
+  | 'NEED_NOT_OPEN'
+  | 'NOT_FOUND'
+  | 'NOT_PROPOSED'
+  | 'NO_CANDIDATE'
+  | 'NO_SOCIAL_WORKER'
+  | 'PERMISSION_DENIED'
+  | 'REASON_REQUIRED'
+  | 'SUPPLY_TAKEN'
+  | 'WRONG_STAGE';
+
+/** An enumeration. */
 export type NeedGoodsCategory =
   | 'appliance'
   | 'clothing'
@@ -199,10 +214,76 @@ export type Role =
   | 'volunteer'
   | 'workstation_staff';
 
+/** An enumeration. */
+export type TimeBankErrorCode =
+  | 'ACCOUNT_CLOSED'
+  | 'ALREADY_REVERSED'
+  | 'ALREADY_SETTLED'
+  | 'BELOW_REDEMPTION_AGE'
+  | 'BIRTH_YEAR_UNKNOWN'
+  | 'IDEMPOTENCY_MISMATCH'
+  | 'INSUFFICIENT_BALANCE'
+  | 'INVALID'
+  | 'LEDGER'
+  | 'LINK_EXISTS'
+  | 'NOT_A_MEMBER'
+  | 'NOT_A_STREET'
+  | 'NOT_FOUND'
+  | 'NOT_LINKED'
+  | 'NO_SERVICE'
+  | 'OUTSIDE_DISTRICT'
+  | 'OUT_OF_RANGE'
+  | 'PERMISSION_DENIED'
+  | 'POOL_EMPTY'
+  | 'RECIPIENT_CAP'
+  | 'REQUIRED'
+  | 'SELF'
+  | 'TOO_LONG'
+  | 'YEARLY_GIVE_CAP';
+
+export type TimeBankRulesInput = {
+  elderMinAge?: number | null | undefined;
+  hardshipRedemptionAge?: number | null | undefined;
+  keyElderAge?: number | null | undefined;
+  maxRedemptionMinutes?: number | null | undefined;
+  maxServiceMinutes?: number | null | undefined;
+  poolAllotmentMinutes?: number | null | undefined;
+  redemptionAge?: number | null | undefined;
+  redemptionHoldDays?: number | null | undefined;
+  star1Minutes?: number | null | undefined;
+  star2Minutes?: number | null | undefined;
+  star3Minutes?: number | null | undefined;
+  star4Minutes?: number | null | undefined;
+  star5Minutes?: number | null | undefined;
+  storageCapMinutes?: number | null | undefined;
+  yearlyGiveCapMinutes?: number | null | undefined;
+};
+
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type MeQuery = { me: { id: string, email: string, displayName: string, language: string, isSuperuser: boolean, roles: Array<{ role: Role, region: { id: string, name: string, level: RegionLevel } }> } | null };
+
+export type RulesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RulesQuery = { timeBankRules: { storageCapMinutes: number, maxServiceMinutes: number, star1Minutes: number, star2Minutes: number, star3Minutes: number, star4Minutes: number, star5Minutes: number, yearlyGiveCapMinutes: number, redemptionAge: number, hardshipRedemptionAge: number, maxRedemptionMinutes: number, redemptionHoldDays: number, keyElderAge: number, elderMinAge: number, poolAllotmentMinutes: number, updatedAt: string }, matchingRules: { weights: string, monthlyCapPerHousehold: number, topK: number } };
+
+export type TimeBankRulesUpdateMutationVariables = Exact<{
+  input: TimeBankRulesInput;
+}>;
+
+
+export type TimeBankRulesUpdateMutation = { timeBankRulesUpdate: { rules: { updatedAt: string } | null, errors: Array<{ field: string | null, code: TimeBankErrorCode, message: string }> } | null };
+
+export type MatchingRulesUpdateMutationVariables = Exact<{
+  weights?: string | null | undefined;
+  monthlyCapPerHousehold?: number | null | undefined;
+  topK?: number | null | undefined;
+}>;
+
+
+export type MatchingRulesUpdateMutation = { matchingRulesUpdate: { rules: { weights: string } | null, errors: Array<{ field: string | null, code: MatchingErrorCode, message: string }> } | null };
 
 export type GivingConfigQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -387,6 +468,9 @@ export type MyCertificateUrlQuery = { myCertificateUrl: string | null };
 
 export const NotificationFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"NotificationFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Notification"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"body"}},{"kind":"Field","name":{"kind":"Name","value":"link"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"read"}}]}}]} as unknown as DocumentNode<NotificationFieldsFragment, unknown>;
 export const MeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"language"}},{"kind":"Field","name":{"kind":"Name","value":"isSuperuser"}},{"kind":"Field","name":{"kind":"Name","value":"roles"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"region"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"level"}}]}}]}}]}}]}}]} as unknown as DocumentNode<MeQuery, MeQueryVariables>;
+export const RulesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Rules"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"timeBankRules"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"storageCapMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"maxServiceMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"star1Minutes"}},{"kind":"Field","name":{"kind":"Name","value":"star2Minutes"}},{"kind":"Field","name":{"kind":"Name","value":"star3Minutes"}},{"kind":"Field","name":{"kind":"Name","value":"star4Minutes"}},{"kind":"Field","name":{"kind":"Name","value":"star5Minutes"}},{"kind":"Field","name":{"kind":"Name","value":"yearlyGiveCapMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"redemptionAge"}},{"kind":"Field","name":{"kind":"Name","value":"hardshipRedemptionAge"}},{"kind":"Field","name":{"kind":"Name","value":"maxRedemptionMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"redemptionHoldDays"}},{"kind":"Field","name":{"kind":"Name","value":"keyElderAge"}},{"kind":"Field","name":{"kind":"Name","value":"elderMinAge"}},{"kind":"Field","name":{"kind":"Name","value":"poolAllotmentMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}}]}},{"kind":"Field","name":{"kind":"Name","value":"matchingRules"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"weights"}},{"kind":"Field","name":{"kind":"Name","value":"monthlyCapPerHousehold"}},{"kind":"Field","name":{"kind":"Name","value":"topK"}}]}}]}}]} as unknown as DocumentNode<RulesQuery, RulesQueryVariables>;
+export const TimeBankRulesUpdateDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"TimeBankRulesUpdate"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"TimeBankRulesInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"timeBankRulesUpdate"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"rules"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<TimeBankRulesUpdateMutation, TimeBankRulesUpdateMutationVariables>;
+export const MatchingRulesUpdateDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"MatchingRulesUpdate"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"weights"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"JSONString"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"monthlyCapPerHousehold"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"topK"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"matchingRulesUpdate"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"weights"},"value":{"kind":"Variable","name":{"kind":"Name","value":"weights"}}},{"kind":"Argument","name":{"kind":"Name","value":"monthlyCapPerHousehold"},"value":{"kind":"Variable","name":{"kind":"Name","value":"monthlyCapPerHousehold"}}},{"kind":"Argument","name":{"kind":"Name","value":"topK"},"value":{"kind":"Variable","name":{"kind":"Name","value":"topK"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"rules"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"weights"}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<MatchingRulesUpdateMutation, MatchingRulesUpdateMutationVariables>;
 export const GivingConfigDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"GivingConfig"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"givingConfig"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"onlinePaymentEnabled"}},{"kind":"Field","name":{"kind":"Name","value":"paymentMethodTypes"}},{"kind":"Field","name":{"kind":"Name","value":"maxOnlineAmountFen"}}]}}]}}]} as unknown as DocumentNode<GivingConfigQuery, GivingConfigQueryVariables>;
 export const MyDonationsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MyDonations"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"myDonations"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"amountFen"}},{"kind":"Field","name":{"kind":"Name","value":"refundedFen"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"channel"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"receiptUrl"}},{"kind":"Field","name":{"kind":"Name","value":"earmark"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"label"}}]}},{"kind":"Field","name":{"kind":"Name","value":"trace"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"stage"}},{"kind":"Field","name":{"kind":"Name","value":"stageLabel"}},{"kind":"Field","name":{"kind":"Name","value":"detail"}},{"kind":"Field","name":{"kind":"Name","value":"beneficiary"}},{"kind":"Field","name":{"kind":"Name","value":"communityName"}},{"kind":"Field","name":{"kind":"Name","value":"quantity"}},{"kind":"Field","name":{"kind":"Name","value":"amountFen"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<MyDonationsQuery, MyDonationsQueryVariables>;
 export const DonationTraceLiveDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"DonationTraceLive"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"donationTrace"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"donationId"}},{"kind":"Field","name":{"kind":"Name","value":"stage"}}]}}]}}]} as unknown as DocumentNode<DonationTraceLiveSubscription, DonationTraceLiveSubscriptionVariables>;

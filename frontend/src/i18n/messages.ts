@@ -120,7 +120,12 @@ export const zh = {
   'weekday.6': '周日',
 
   'admin.rulesTitle': '规则设置',
-  'admin.rulesBody': '评分权重与时间银行规则在后台管理中维护。',
+  'admin.rulesBody': '区域、角色、审计日志等在后台管理中维护。',
+  'admin.timeBankRules': '时间银行规则',
+  'admin.matchingRules': '对接评分权重',
+  'admin.weightsHelp': '每项为 −100 到 100 的整数分值；对接建议的得分是各项之和，并向审核人逐项展示。',
+  'admin.monthlyCap': '每户每月受助上限',
+  'admin.topK': '每次建议候选数',
   'admin.openAdmin': '打开后台管理',
   'admin.regions': '区域',
 
@@ -375,7 +380,12 @@ export const en: Record<MessageKey, string> = {
   'weekday.6': 'Sun',
 
   'admin.rulesTitle': 'Rule settings',
-  'admin.rulesBody': 'Scoring weights and time-bank rules are kept in the Django admin.',
+  'admin.rulesBody': 'Regions, roles and the audit log are kept in the Django admin.',
+  'admin.timeBankRules': 'Time-bank rules',
+  'admin.matchingRules': 'Matching score weights',
+  'admin.weightsHelp': 'Each is a whole number of points from −100 to 100; a proposal’s score is their sum, shown to the reviewer item by item.',
+  'admin.monthlyCap': 'Helps per household per month',
+  'admin.topK': 'Candidates per proposal',
   'admin.openAdmin': 'Open the admin',
   'admin.regions': 'Regions',
   'hh.listTitle': 'Households',
