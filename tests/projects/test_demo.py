@@ -37,4 +37,5 @@ def test_it_loads_a_foundation_and_projects_in_every_state(db):
     # and the running project's disclosure is public
     running = CharityProject.objects.get(name="独居老人爱心午餐")
     assert selectors.public_disclosure(project_id=running.pk).funding.spent_fen > 0
+    print(f"projects demo step: {elapsed:.2f} s")
     assert elapsed < 30

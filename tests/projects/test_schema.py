@@ -306,3 +306,23 @@ def test_it_shows_the_audit_trail_with_names_not_contacts(gql, make_project, rit
     assert data["events"][0]["actor"]["displayName"] == f"User {nina_applicant_north.pk}"
     assert "nina" not in str(data)
     assert not Review.objects.exists()
+
+
+def test_it_hides_who_reviewed_from_the_applicant_in_the_audit_trail(gql, make_project, rita_reviewer,
+                                                                     nina_applicant_north):
+    from huzhu.projects import services
+
+    rita_reviewer.display_name = "芮塔"
+    rita_reviewer.save()
+    project = make_project("north")
+    services.reviewer_assign(actor=rita_reviewer, project_id=project.pk, reviewer_id=rita_reviewer.pk)
+    services.review_submit(actor=rita_reviewer, project_id=project.pk, scores={"need": 9, "design": 9, "capacity": 5},
+                           recommendation="approve")
+    query = """query($id: ID!) { project(id: $id) { events { kind actor { displayName } data } } }"""
+    # the applicant sees that the review steps happened, not by whom or with what score
+    mine = gql(query, {"id": gid(project, "CharityProject")}, as_user=nina_applicant_north)["project"]["events"]
+    assert [e["kind"] for e in mine] == ["created", "submitted", "reviewer_assigned", "review_submitted"]
+    assert [e["actor"] for e in mine[2:]] == [None, None] and "芮塔" not in str(mine) and "93" not in str(mine)
+    # the foundation sees all of it
+    theirs = gql(query, {"id": gid(project, "CharityProject")}, as_user=rita_reviewer)["project"]["events"]
+    assert theirs[3]["actor"] == {"displayName": "芮塔"} and '"total_score": 93' in theirs[3]["data"]

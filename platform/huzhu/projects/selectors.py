@@ -250,15 +250,29 @@ def project_dashboard(*, actor: User, project_id: int) -> Dashboard:
         reports=reports, households_served=sum(r.households_served for r in approved),
         service_minutes=sum(r.service_minutes for r in approved), goods_items=sum(r.goods_items for r in approved),
         rating_count=n, rating_average_tenths=((int(ratings["s"]) * 10 * 2 + n) // (2 * n)) if n else None,
-        recent_events=list(ProjectEvent.objects.filter(project=project).select_related("actor").order_by("-at", "-id")
-                           [:20]),
+        recent_events=events_of(actor=actor, project=project)[-20:][::-1],
     )
 
 
-def project_events(*, actor: User, project_id: int) -> QuerySet[ProjectEvent]:
-    """The audit trail: members of the applying organisation and the foundation side see it."""
-    project = project_get(actor=actor, project_id=project_id)
-    return ProjectEvent.objects.filter(project=project).select_related("actor").order_by("at", "id")
+# Steps of the review whose who and what only the foundation side sees (applicants see that they happened).
+REVIEW_SIDE_EVENTS = (ProjectEvent.Kind.REVIEWER_ASSIGNED, ProjectEvent.Kind.CONFLICT_DECLARED,
+                      ProjectEvent.Kind.REVIEW_SUBMITTED)
+
+
+def events_of(*, actor: User, project: CharityProject) -> list[ProjectEvent]:
+    """The audit trail of a project the actor sees. For anyone but the foundation side, review steps come
+    without their actor and data (`redacted` is set): reviewers' names and scores stay with the foundation."""
+    events = list(ProjectEvent.objects.filter(project=project).select_related("actor").order_by("at", "id"))
+    if not can_see_reviews(actor, project):
+        for event in events:
+            if event.kind in REVIEW_SIDE_EVENTS:
+                event.redacted = True  # type: ignore[attr-defined]
+                event.actor, event.data = None, {}
+    return events
+
+
+def project_events(*, actor: User, project_id: int) -> list[ProjectEvent]:
+    return events_of(actor=actor, project=project_get(actor=actor, project_id=project_id))
 
 
 # --- fund proposals -----------------------------------------------------------------------------------------------

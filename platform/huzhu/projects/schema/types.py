@@ -461,8 +461,8 @@ class CharityProjectType(DjangoObjectType):
             return None
         return root.assignments.select_related("reviewer").order_by("assigned_at")
 
-    def resolve_events(root: CharityProject, _info: Any) -> Any:
-        return root.events.select_related("actor").order_by("at", "id")
+    def resolve_events(root: CharityProject, info: Any) -> Any:
+        return selectors.events_of(actor=viewer(info), project=root)
 
     def resolve_disclosure_url(root: CharityProject, _info: Any) -> str | None:
         return f"/projects/{root.pk}/disclosure" if root.status in selectors.PUBLIC_STATUSES else None
