@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .taxonomy import GoodsCategory, GoodsCondition, NeedCategory, ServiceType
 
@@ -64,7 +65,8 @@ class RecurringDonation(models.Model):
 
     class Status(models.TextChoices):
         SETUP_PENDING = "setup_pending", _("待绑定支付方式")
-        ACTIVE = "active", _("进行中")
+        # a context: the same words are a service task's "in progress" in volunteering, "active" here
+        ACTIVE = "active", pgettext_lazy("recurring donation", "进行中")
         CANCELED = "canceled", _("已取消")
 
     donor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="recurring_donations")
