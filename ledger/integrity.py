@@ -6,9 +6,10 @@ inside the posting transaction would make every writer wait for the previous one
 
 verify() recomputes, in a few set-based SQL statements (about one pass over each table):
 1. every seal: hash = sha256(prev_hash || digests), prev_hash = the previous seal's hash, contiguous ranges;
-2. every transfer's digest, compared with the digest its seal recorded (encoding 2: sha256 of the transfer row;
-   seals of encoding 1 also covered its entries); transfers missing from their block, or unsealed below the
-   newest seal's horizon;
+2. every sealed block: the digests of the transfers now in its transaction-id range (encoding 2: sha256 of the
+   transfer row; seals of encoding 1 also covered its entries), concatenated in id order, against what the seal
+   recorded; a block that differs is then compared transfer by transfer, which names the transfer that was
+   changed, removed, or added (or moved) after sealing;
 3. per account, three sums that must agree: the balance columns, the sums of its entries, and what the
    transfers say its entries must be (posted and pending amounts by phase). Where entries and transfers
    disagree, a second query over those accounts' entries names the transfers concerned.
@@ -76,34 +77,53 @@ def seal(*, max_transfers: int = 50_000, max_blocks: int = 1_000) -> int:
     return total
 
 
-# Per account: the balance columns, the entries' sums, and the sums the transfers imply. One scan of each table.
+# Per account: the balance columns, the entries' sums, and the sums the transfers imply (the same rules as
+# ledger_implied_entries, written as plain aggregates so that PostgreSQL can run them in parallel workers). Each
+# aggregated to one row per account before anything is joined.
 _ACCOUNTS_SQL = """
-WITH implied AS (
-    SELECT x.account_id,
-           sum(x.posted) FILTER (WHERE x.is_debit) AS dp, sum(x.posted) FILTER (WHERE NOT x.is_debit) AS cp,
-           sum(x.pending) FILTER (WHERE x.is_debit) AS dpe, sum(x.pending) FILTER (WHERE NOT x.is_debit) AS cpe
-      FROM ledger_transfer t
-     CROSS JOIN LATERAL ledger_implied_entries(t) AS x
-     GROUP BY x.account_id),
-entered AS (
+WITH implied AS MATERIALIZED (
+    SELECT account_id, sum(dp) AS dp, sum(cp) AS cp, sum(dpe) AS dpe, sum(cpe) AS cpe
+      FROM (SELECT debit_account_id AS account_id, sum(amount) FILTER (WHERE phase IN ('posted', 'post')) AS dp,
+                   0 AS cp, sum(CASE phase WHEN 'pending' THEN amount WHEN 'void' THEN -amount
+                                           WHEN 'expire' THEN -amount ELSE 0 END) AS dpe, 0 AS cpe
+              FROM ledger_transfer GROUP BY debit_account_id
+            UNION ALL
+            SELECT credit_account_id, 0, sum(amount) FILTER (WHERE phase IN ('posted', 'post')),
+                   0, sum(CASE phase WHEN 'pending' THEN amount WHEN 'void' THEN -amount
+                                     WHEN 'expire' THEN -amount ELSE 0 END)
+              FROM ledger_transfer GROUP BY credit_account_id
+            UNION ALL  -- a post releases what its pending transfer held
+            SELECT t.debit_account_id, 0, 0, -sum(p.amount), 0
+              FROM ledger_transfer t JOIN ledger_transfer p ON p.id = t.pending_id
+             WHERE t.pending_id IS NOT NULL AND t.phase = 'post' GROUP BY t.debit_account_id
+            UNION ALL
+            SELECT t.credit_account_id, 0, 0, 0, -sum(p.amount)
+              FROM ledger_transfer t JOIN ledger_transfer p ON p.id = t.pending_id
+             WHERE t.pending_id IS NOT NULL AND t.phase = 'post' GROUP BY t.credit_account_id) AS u
+     GROUP BY account_id),
+entered AS MATERIALIZED (
     SELECT account_id,
            sum(posted) FILTER (WHERE is_debit) AS dp, sum(posted) FILTER (WHERE NOT is_debit) AS cp,
            sum(pending) FILTER (WHERE is_debit) AS dpe, sum(pending) FILTER (WHERE NOT is_debit) AS cpe
       FROM ledger_entry GROUP BY account_id),
+balances AS MATERIALIZED (
+    SELECT id AS account_id, debits_posted AS dp, credits_posted AS cp, debits_pending AS dpe, credits_pending AS cpe
+      FROM ledger_account),
 compared AS (
-    SELECT coalesce(a.id, e.account_id, i.account_id) AS id,
-           (a.debits_posted, a.credits_posted, a.debits_pending, a.credits_pending)
+    SELECT coalesce(a.account_id, e.account_id, i.account_id) AS id,
+           (a.dp, a.cp, a.dpe, a.cpe)
            IS DISTINCT FROM (coalesce(e.dp, 0), coalesce(e.cp, 0), coalesce(e.dpe, 0), coalesce(e.cpe, 0))
            AS balance_bad,
            (coalesce(e.dp, 0), coalesce(e.cp, 0), coalesce(e.dpe, 0), coalesce(e.cpe, 0))
            IS DISTINCT FROM (coalesce(i.dp, 0), coalesce(i.cp, 0), coalesce(i.dpe, 0), coalesce(i.cpe, 0))
            AS entries_bad
-      FROM ledger_account a
-      FULL JOIN entered e ON e.account_id = a.id
-      FULL JOIN implied i ON i.account_id = coalesce(a.id, e.account_id))
+      FROM balances a
+      FULL JOIN entered e ON e.account_id = a.account_id
+      FULL JOIN implied i ON i.account_id = coalesce(a.account_id, e.account_id))
 SELECT (SELECT count(*) FROM ledger_account),
-       ARRAY(SELECT id FROM compared WHERE balance_bad ORDER BY id LIMIT 1000),
-       ARRAY(SELECT id FROM compared WHERE entries_bad ORDER BY id LIMIT 1000)
+       coalesce(array_agg(id ORDER BY id) FILTER (WHERE balance_bad), '{}'),
+       coalesce(array_agg(id ORDER BY id) FILTER (WHERE entries_bad), '{}')
+  FROM compared
 """
 
 # For the accounts whose entries and transfers disagree: the entries the transfers imply beside the entries that
@@ -135,34 +155,52 @@ SELECT s.id, s.transfer_count,
                  OR length(s.digests) IS DISTINCT FROM 32 * s.transfer_count THEN 'block size'
             WHEN s.hash IS DISTINCT FROM sha256(s.prev_hash || s.digests) THEN 'hash'
        END AS problem,
-       encode(s.hash, 'hex') AS hash, s.xid_to
+       encode(s.hash, 'hex') AS hash, s.xid_from, s.xid_to, s.encoding
   FROM ledger_seal s WINDOW w AS (ORDER BY s.xid_from)
  ORDER BY s.xid_from
 """
 
-# Every transfer beside what its seal recorded (one scan of transfers, one of the seals' arrays). `horizon` is the
-# newest seal's xid_to: below it every transfer must be sealed.
-_TRANSFERS_SQL = """
-WITH sealed AS (
-    SELECT u.id, s.encoding, substring(s.digests FROM (u.ord::integer - 1) * 32 + 1 FOR 32) AS digest
-      FROM ledger_seal s CROSS JOIN LATERAL unnest(s.ids) WITH ORDINALITY AS u(id, ord)),
-checked AS (
-    SELECT coalesce(t.id, sealed.id) AS id, t.id IS NOT NULL AS present, sealed.id IS NOT NULL AS is_sealed,
-           CASE WHEN t.id IS NULL THEN 'missing: sealed but no longer in the table'
-                WHEN sealed.id IS NULL AND t.txid < %(horizon)s
-                     THEN 'not in its seal: inserted or moved after sealing'
-                WHEN sealed.id IS NOT NULL AND sealed.digest IS DISTINCT FROM
-                     CASE WHEN sealed.encoding = 1 THEN ledger_transfer_digest_v1(t) ELSE ledger_transfer_digest(t) END
-                     THEN 'digest differs from its seal'
-           END AS problem
-      FROM ledger_transfer t FULL JOIN sealed ON sealed.id = t.id)
-SELECT count(*) FILTER (WHERE present) AS transfers,
-       count(*) FILTER (WHERE present AND is_sealed) AS sealed,
-       count(*) FILTER (WHERE problem IS NOT NULL) AS bad,
-       min(id) FILTER (WHERE problem IS NOT NULL) AS first_bad,
-       (array_agg(problem ORDER BY id) FILTER (WHERE problem IS NOT NULL))[1] AS first_problem
-  FROM checked
+# Every sealed block recomputed: the digests of the transfers now in its transaction-id range, concatenated in
+# id order, against the digests the seal recorded. One scan of the transfers (parallel where PostgreSQL can);
+# the k-th block is the seal whose range width_bucket() finds among the seals' lower bounds.
+_BLOCKS_SQL = """
+WITH x AS MATERIALIZED (  -- digests computed where the rows are read (in parallel workers), before any sort
+    SELECT t.id, width_bucket(t.txid, %(bounds)s::bigint[]) AS k,
+           CASE WHEN (%(encodings)s::smallint[])[width_bucket(t.txid, %(bounds)s::bigint[])] = 1
+                THEN ledger_transfer_digest_v1(t) ELSE ledger_transfer_digest(t) END AS d
+      FROM ledger_transfer t
+     WHERE t.txid < %(horizon)s)
+SELECT x.k, count(*), string_agg(x.d, ''::bytea ORDER BY x.id) = (
+           SELECT s.digests FROM ledger_seal s WHERE s.id = (%(seal_ids)s::bigint[])[x.k]) AS same
+  FROM x
+ GROUP BY x.k
 """
+
+# One bad block, transfer by transfer: what the seal recorded beside what is there now.
+_BLOCK_DRILL_SQL = """
+SELECT t.id, CASE WHEN s.encoding = 1 THEN ledger_transfer_digest_v1(t) ELSE ledger_transfer_digest(t) END
+  FROM ledger_seal s JOIN ledger_transfer t ON (t.txid >= s.xid_from AND t.txid < s.xid_to) OR t.id = ANY (s.ids)
+ WHERE s.id = %(seal)s
+"""
+
+
+def _drill_block(cursor: object, seal_id: int) -> tuple[int, str] | None:
+    """The lowest transfer id of the block whose digest differs from the seal's record, and why."""
+    cursor.execute("SELECT ids, digests FROM ledger_seal WHERE id = %s", [seal_id])  # type: ignore[attr-defined]
+    ids, digests = cursor.fetchone()  # type: ignore[attr-defined]
+    digests = bytes(digests)
+    recorded = {tid: digests[i * 32:(i + 1) * 32] for i, tid in enumerate(ids)}
+    cursor.execute(_BLOCK_DRILL_SQL, {"seal": seal_id})  # type: ignore[attr-defined]
+    now = {tid: bytes(d) for tid, d in cursor.fetchall()}  # type: ignore[attr-defined]
+    problems = []
+    for tid in recorded.keys() | now.keys():
+        if tid not in now:
+            problems.append((tid, "missing: sealed but no longer in the table"))
+        elif tid not in recorded:
+            problems.append((tid, "not in its seal: inserted or moved after sealing"))
+        elif recorded[tid] != now[tid]:
+            problems.append((tid, "digest differs from its seal"))
+    return min(problems) if problems else None
 
 
 def verify() -> VerifyReport:
@@ -172,19 +210,37 @@ def verify() -> VerifyReport:
     with transaction.atomic(), connection.cursor() as cursor:
         # One snapshot for every statement (REPEATABLE READ): postings that commit meanwhile are not half-seen.
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute("SET LOCAL work_mem = '192MB'")
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 2")
         cursor.execute(_SEALS_SQL, {"genesis": GENESIS})
-        horizon = 0
-        for seal_id, _count, problem, head, xid_to in cursor.fetchall():
+        seals = cursor.fetchall()
+        bad_seals: set[int] = set()
+        for seal_id, count, problem, head, _xid_from, _xid_to, _encoding in seals:
             report.seals += 1
+            report.sealed += count
             report.head = head
-            horizon = xid_to
-            if problem and report.bad_seal is None:
-                report.bad_seal, report.bad_seal_reason = seal_id, problem
-        cursor.execute(_TRANSFERS_SQL, {"horizon": horizon})
-        transfers, sealed, bad, first_bad, first_problem = cursor.fetchone()
-        report.transfers, report.sealed, report.bad_transfers = transfers, sealed, bad
-        report.first_bad_transfer, report.bad_transfer_reason = first_bad, first_problem or ""
+            if problem:
+                bad_seals.add(seal_id)
+                if report.bad_seal is None:
+                    report.bad_seal, report.bad_seal_reason = seal_id, problem
+        cursor.execute("SELECT count(*) FROM ledger_transfer")
+        report.transfers = cursor.fetchone()[0]
+        if seals:
+            cursor.execute(_BLOCKS_SQL, {
+                "seal_ids": [row[0] for row in seals],
+                "bounds": [row[4] for row in seals] + [seals[-1][5]],
+                "encodings": [row[6] for row in seals],
+                "horizon": seals[-1][5],
+            })
+            found = {k: (n, same) for k, n, same in cursor.fetchall()}
+            for k, row in enumerate(seals, start=1):
+                n, same = found.get(k, (0, False))
+                if not same or n != row[1]:
+                    bad_seals.add(row[0])
+        firsts = [hit for seal_id in sorted(bad_seals) if (hit := _drill_block(cursor, seal_id))]
+        if firsts:
+            report.first_bad_transfer, report.bad_transfer_reason = min(firsts)
+            report.bad_transfers = len(firsts)
         cursor.execute(_ACCOUNTS_SQL)
         report.accounts, report.bad_accounts, entries_bad = cursor.fetchone()
         if entries_bad:
