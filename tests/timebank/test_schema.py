@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 MY = """{ myTimeBank { balanceMinutes availableMinutes earnedMinutes stars nextStarAt member { displayName } } }"""
 HISTORY = """query($first: Int, $after: String) { myTimeBankHistory(first: $first, after: $after) {
-  totalCount pageInfo { hasNextPage endCursor } edges { node { minutes heldMinutes kind organisationName } } } }"""
+  totalCount pageInfo { hasNextPage endCursor } edges { node { id minutes heldMinutes kind organisationName } } } }"""
 GIVE = """mutation($m: Int!, $k: String!, $to: ID, $pool: ID, $obo: ID) {
   timeBankGive(minutes: $m, idempotencyKey: $k, toMemberId: $to, toPoolStreetId: $pool, onBehalfOfId: $obo) {
     gift { id minutes } myTimeBank { balanceMinutes } errors { field code message } } }"""
@@ -68,6 +68,9 @@ def test_it_pages_my_history_with_a_total_count(gql: Any, earn: Any, bob_volunte
     assert [e["node"]["minutes"] for e in page2["edges"]] == [12, 11]
     assert page1["edges"][0]["node"]["kind"] == "tb_earn"
     assert page1["edges"][0]["node"]["organisationName"] == "北街道为老服务中心"
+    # and every line has its own id (an entry's key is a (transfer, side) pair, carried as one string)
+    ids = [e["node"]["id"] for e in page1["edges"] + page2["edges"]]
+    assert len(set(ids)) == 4
 
 
 def test_it_shows_only_my_own_history(gql: Any, earn: Any, bob_volunteer_north: Any, ed_volunteer_north: Any) -> None:

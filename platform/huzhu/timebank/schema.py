@@ -170,6 +170,10 @@ class TimeBankHistoryEntryType(DjangoObjectType):
     organisation_name = graphene.String()
     service_date = graphene.String()
 
+    def resolve_id(root: Entry, _info: Any) -> str:
+        # An entry's primary key is (transfer, side): a tuple, which an ID cannot carry. "<transfer>-<0|1>".
+        return f"{root.transfer_id}-{int(root.is_debit)}"
+
     def resolve_minutes(root: Entry, _info: Any) -> int:
         return -root.posted if root.is_debit else root.posted
 
@@ -192,7 +196,13 @@ class TimeBankHistoryEntryType(DjangoObjectType):
     def resolve_service_date(root: Entry, _info: Any) -> str | None:
         return (root.memo or {}).get("service_date")  # type: ignore[attr-defined]
 
-    get_node = _scoped_node(lambda user: selectors.my_history(actor=user))
+    @classmethod
+    def get_node(cls, info: Any, id: Any) -> Any:  # noqa: A002 - graphene's signature
+        user = info.context.user
+        transfer, _, side = str(id).partition("-")
+        if not getattr(user, "is_authenticated", False) or not transfer.isdigit() or side not in ("0", "1"):
+            return None
+        return selectors.my_history(actor=user).filter(transfer_id=int(transfer), is_debit=side == "1").first()
 
 
 class TimeBankRedemptionType(DjangoObjectType):
