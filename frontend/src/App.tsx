@@ -16,6 +16,7 @@ import { HouseholdDetailPage } from './features/households/HouseholdDetailPage';
 import { HouseholdRegisterPage } from './features/households/HouseholdRegisterPage';
 import { HouseholdsPage } from './features/households/HouseholdsPage';
 import { OverdueVisitsPage } from './features/households/OverdueVisitsPage';
+import { MatchConsolePage } from './features/matching/MatchConsolePage';
 import { OpenNeedsPage } from './features/needs/OpenNeedsPage';
 import { TimeBankPage } from './features/timebank/TimeBankPage';
 import { NotificationsPage } from './features/notifications/NotificationsPage';
@@ -87,6 +88,7 @@ export function AppRoutes() {
         <Route path="/workstation/households/:id" element={<HouseholdDetailPage />} />
         <Route path="/workstation/visits/overdue" element={<OverdueVisitsPage />} />
         <Route path="/needs" element={<OpenNeedsPage />} />
+        <Route path="/workstation/matches" element={<MatchConsolePage />} />
         <Route path="/giving/mine" element={<MyGiftsPage />} />
         <Route path="/volunteer/timebank" element={<TimeBankPage />} />
         <Route path="*" element={<NotFound />} />

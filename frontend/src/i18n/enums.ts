@@ -12,6 +12,7 @@ import type {
   NeedGoodsCategory,
   NeedKind,
   NeedServiceType,
+  MatchProposalStatus,
   NeedStatus,
   Role,
 } from '../gql/graphql';
@@ -130,3 +131,23 @@ export function label<E extends string>(table: Labels<E>, value: E | null | unde
 export function options<E extends string>(table: Labels<E>, lang: Lang): { value: E; label: string }[] {
   return (Object.keys(table) as E[]).map((value) => ({ value, label: label(table, value, lang) }));
 }
+
+export const MATCH_STATUS: Labels<MatchProposalStatus> = {
+  proposed: ['待审核', 'Proposed'],
+  accepted: ['已接受', 'Accepted'],
+  rejected: ['已拒绝', 'Rejected'],
+  superseded: ['已失效', 'Superseded'],
+  dispatched: ['已发放', 'Dispatched'],
+  delivered: ['已送达', 'Delivered'],
+};
+
+/** Score components of a match proposal (`ScoreComponent.code`); unknown codes show as themselves. */
+export const SCORE_COMPONENT: Record<string, readonly [string, string]> = {
+  urgent: ['救急难', 'Urgent'],
+  category: ['救助类别', 'Category'],
+  waited: ['等待时长', 'Waiting time'],
+  same_community: ['同社区', 'Same community'],
+  same_street: ['同街道', 'Same street'],
+  donor_preference: ['符合捐赠人意向', "Donor's preference"],
+  recent_help: ['近期已受助', 'Recently helped'],
+};

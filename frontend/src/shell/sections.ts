@@ -56,6 +56,7 @@ export const SECTIONS: readonly SectionDef[] = [
     label: 'shell.workstation',
     roles: ['workstation_staff'],
     screens: [
+      { path: '/workstation/matches', label: 'shell.matchConsole' },
       { path: '/workstation/households', label: 'hh.listTitle' },
       { path: '/workstation/households/new', label: 'hh.register' },
       { path: '/workstation/visits/overdue', label: 'hh.overdue' },
