@@ -392,3 +392,42 @@ def test_it_keeps_transfers_within_one_ledger(book: Book) -> None:
                           amount=12_345, ledger="CNY")
     assert result.balances[book.cny_donor.id].posted == 12_345
     assert Transfer.objects.get(id=result.transfer_id).ledger == "CNY"
+
+
+def test_it_answers_a_single_plain_transfer_exactly_as_the_batch_path_does(book: Book) -> None:
+    # given the accounts in several states
+    book.fund(book.alice, 30)
+    overdraft = api.account_open(ledger="TIME", code="t-od", credit_limit=10)
+    sink = api.account_open(ledger="TIME", code="t-sink2", debits_must_not_exceed_credits=False,
+                            credits_must_not_exceed_debits=True)
+    closed = api.account_open(ledger="TIME", code="t-closed")
+    api.account_close(account_id=closed.id)
+    api.transfer(client_id="parity-used", debit_account_id=book.issuer.id, credit_account_id=book.bob.id,
+                 amount=7, ledger="TIME")
+    cases = [
+        (book.alice.id, book.bob.id, 5, {}),
+        (book.alice.id, book.bob.id, 5, {"pending": True, "timeout_seconds": 60}),
+        (book.alice.id, book.bob.id, 500, {}),
+        (book.alice.id, book.alice.id, 5, {}),
+        (book.alice.id, 987_654_321, 5, {}),
+        (book.alice.id, closed.id, 5, {}),
+        (book.alice.id, book.cny_donor.id, 5, {}),
+        (book.alice.id, book.bob.id, 5, {"ledger": "CNY"}),
+        (overdraft.id, book.bob.id, 11, {}),
+        (book.issuer.id, sink.id, 1, {}),
+        (book.alice.id, book.bob.id, 5, {"timeout_seconds": 5}),
+    ]
+    for i, (debit, credit, amount, extra) in enumerate(cases):
+        fields = {"debit_account_id": debit, "credit_account_id": credit, "amount": amount, "ledger": "TIME", **extra}
+        # when the same request goes through the single-transfer function and through the batch function
+        one = api._run([TransferRequest(client_id=f"parity-one-{i}", **fields)])[0]
+        many = api._run([TransferRequest(client_id=f"parity-many-{i}", **fields)], single_path=False)[0]
+        # then both answer alike
+        assert (one.ok, one.error, one.replayed) == (many.ok, many.error, many.replayed), (i, one, many)
+    # and so do a replay and a reuse of a client id with another body
+    used = {"debit_account_id": book.issuer.id, "credit_account_id": book.bob.id, "ledger": "TIME"}
+    for amount, expected in ((7, (True, None, True)), (8, (False, "IDEMPOTENCY_MISMATCH", False))):
+        for single_path in (True, False):
+            result = api._run([TransferRequest(client_id="parity-used", amount=amount, **used)],
+                              single_path=single_path)[0]
+            assert (result.ok, result.error, result.replayed) == expected
