@@ -56,6 +56,20 @@ def test_it_answers_the_same_error_in_chinese_by_default(regions: dict, alice_st
     assert body["data"]["serviceTaskCreate"]["errors"][0]["message"] == "开始时间不能早于现在。"
 
 
+def test_it_translates_the_services_own_messages_too(regions: dict, alice_staff_north: Any,
+                                                      sam_social_worker_north: Any) -> None:
+    # given a task placed on the whole north street instead of a community
+    variables = _started_yesterday(regions, sam_social_worker_north)
+    variables["input"] |= {"regionId": gid(regions["north"], "Region"), "startsAt": soon(days=2).isoformat(),
+                           "endsAt": soon(days=2, hours=1).isoformat()}
+    # when alice creates it in English
+    body = _post(CREATE, variables, alice_staff_north, HTTP_ACCEPT_LANGUAGE="en")
+    # then the service's own message (not a code's label) is in English too
+    assert body["data"]["serviceTaskCreate"]["errors"] == [
+        {"field": "regionId", "code": "INVALID", "message": "The place of service must be a community."}]
+    assert not ServiceTask.objects.exists()
+
+
 def test_it_labels_a_task_in_progress_apart_from_an_active_monthly_gift() -> None:
     # the two share the words 进行中; giving's carries a context so each reads right in English
     from huzhu.giving.models import RecurringDonation

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.signing import BadSignature, SignatureExpired, TimestampSigner, b62_encode
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext as _
 
 from huzhu.core.errors import check_text
 
@@ -270,8 +270,8 @@ def attendance_auto_checkout(*, task_id: int, now: datetime | None = None) -> in
     if open_ones:
         integrations.notify(
             user=task.lead, kind="attendance_flagged",
-            title=_t("%(n)s 位志愿者未签退:%(title)s") % {"n": len(open_ones), "title": task.title},
-            body=_t("系统已按计划结束时间自动签退,请核对时长后确认。"), link=task_link(task.id),
+            title=_("%(n)s 位志愿者未签退:%(title)s") % {"n": len(open_ones), "title": task.title},
+            body=_("系统已按计划结束时间自动签退,请核对时长后确认。"), link=task_link(task.id),
             data={"taskId": task.id},
         )
     return len(open_ones)
@@ -296,8 +296,8 @@ def record_no_shows(task: ServiceTask, *, now: datetime) -> list[int]:
             Suspension.objects.create(volunteer_id=claim.volunteer_id, starts_at=now,
                                       until=now + timedelta(days=rules.suspension_days), no_shows=count)
             integrations.notify(
-                user=claim.volunteer, kind="claims_suspended", title=_t("暂停报名通知"),
-                body=_t("您已有 %(n)s 次报名后未到岗,%(days)s 天内不能报名新任务。") % {
+                user=claim.volunteer, kind="claims_suspended", title=_("暂停报名通知"),
+                body=_("您已有 %(n)s 次报名后未到岗,%(days)s 天内不能报名新任务。") % {
                     "n": count, "days": rules.suspension_days},
             )
     return [c.volunteer_id for c in claims]
@@ -317,7 +317,7 @@ def task_close_attendance(*, task_id: int, now: datetime | None = None) -> dict[
     if not Attendance.objects.filter(task_id=task.id).exists():
         from .lifecycle import cancel
 
-        cancel(task, actor=None, reason=str(_t("无人签到,系统自动取消")), now=at)
+        cancel(task, actor=None, reason=str(_("无人签到,系统自动取消")), now=at)
         cancelled = 1
     else:
         from .hours import maybe_complete

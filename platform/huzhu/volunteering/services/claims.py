@@ -16,7 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext as _
 
 from huzhu.core.errors import check_text
 from huzhu.people import access
@@ -177,14 +177,14 @@ def task_claim(*, actor: Any, task_id: int, idempotency_key: str, group_code: st
         sync_full_status(task, actor=actor, now=now)
         publish(task, "claimed")
         integrations.notify(
-            user=actor, kind="task_claim_confirmed", title=_t("报名成功:%(title)s") % {"title": task.title},
-            body=_t("开始时间 %(at)s。请按时到场,扫码签到。") % {"at": _fmt(task.starts_at)},
+            user=actor, kind="task_claim_confirmed", title=_("报名成功:%(title)s") % {"title": task.title},
+            body=_("开始时间 %(at)s。请按时到场,扫码签到。") % {"at": _fmt(task.starts_at)},
             link=task_link(task.id), data={"taskId": task.id},
         )
     else:
         integrations.notify(
-            user=actor, kind="task_waitlisted", title=_t("已加入候补:%(title)s") % {"title": task.title},
-            body=_t("有名额空出时将自动为您补上,并通知您。"), link=task_link(task.id), data={"taskId": task.id},
+            user=actor, kind="task_waitlisted", title=_("已加入候补:%(title)s") % {"title": task.title},
+            body=_("有名额空出时将自动为您补上,并通知您。"), link=task_link(task.id), data={"taskId": task.id},
         )
     return claim
 
@@ -264,8 +264,8 @@ def _promote_one(task: ServiceTask, *, now: datetime) -> bool:
         claim.promoted_at = now
         claim.save(update_fields=["status", "promoted_at"])
         integrations.notify(
-            user=volunteer, kind="task_promoted", title=_t("候补成功:%(title)s") % {"title": task.title},
-            body=_t("有名额空出,您已从候补名单转为正式报名。开始时间 %(at)s。") % {"at": _fmt(task.starts_at)},
+            user=volunteer, kind="task_promoted", title=_("候补成功:%(title)s") % {"title": task.title},
+            body=_("有名额空出,您已从候补名单转为正式报名。开始时间 %(at)s。") % {"at": _fmt(task.starts_at)},
             link=task_link(task.id), data={"taskId": task.id},
         )
         return True

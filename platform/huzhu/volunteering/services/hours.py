@@ -14,7 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F, Min
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext as _
 
 from huzhu.core.errors import check_text
 
@@ -94,8 +94,8 @@ def hours_confirm(*, actor: Any, task_id: int, volunteer_ids: list[int] | None =
             attendance.save(update_fields=["earning_key"])
         integrations.notify(
             user=attendance.volunteer, kind="hours_confirmed",
-            title=_t("服务时长已确认:%(title)s") % {"title": task.title},
-            body=_t("%(minutes)s 分钟已存入您的时间银行账户。") % {"minutes": attendance.minutes},
+            title=_("服务时长已确认:%(title)s") % {"title": task.title},
+            body=_("%(minutes)s 分钟已存入您的时间银行账户。") % {"minutes": attendance.minutes},
             link=task_link(task.id), data={"taskId": task.id, "minutes": attendance.minutes},
         )
         confirmed.append(attendance)
@@ -124,7 +124,7 @@ def maybe_complete(task: ServiceTask, *, actor: Any, now: datetime, visit_notes:
         first_in = min(attendances.aggregate(first=Min("checked_in_at"))["first"] or task.starts_at, now)
         integrations.record_visit(
             actor=actor, household=task.household, visited_at=first_in, task_id=task.id,
-            notes=visit_notes or _t("%(type)s服务(任务 #%(id)s)已完成。") % {
+            notes=visit_notes or _("%(type)s服务(任务 #%(id)s)已完成。") % {
                 "type": task.get_service_type_display(), "id": task.id},
         )
     if task.redemption_id:
@@ -155,7 +155,7 @@ def hours_correct(*, actor: Any, task_id: int, volunteer_id: int, minutes: int, 
         raise VolunteeringError(E.NOT_CONFIRMED)
     before = attendance.credited_minutes or 0
     if minutes == before:
-        raise VolunteeringError(E.INVALID, _t("与已确认的时长相同,无需更正。"), field="minutes")
+        raise VolunteeringError(E.INVALID, _("与已确认的时长相同,无需更正。"), field="minutes")
     number = attendance.corrections + 1
     old_key = attendance.earning_key
     new_key = earning_key(task.id, volunteer_id, number) if minutes > 0 else ""
@@ -173,8 +173,8 @@ def hours_correct(*, actor: Any, task_id: int, volunteer_id: int, minutes: int, 
     attendance.save(update_fields=["minutes", "credited_minutes", "earning_key", "corrections"])
     integrations.notify(
         user=attendance.volunteer, kind="hours_corrected",
-        title=_t("服务时长已更正:%(title)s") % {"title": task.title},
-        body=_t("由 %(before)s 分钟更正为 %(after)s 分钟。原因:%(reason)s") % {
+        title=_("服务时长已更正:%(title)s") % {"title": task.title},
+        body=_("由 %(before)s 分钟更正为 %(after)s 分钟。原因:%(reason)s") % {
             "before": before, "after": minutes, "reason": reason},
         link=task_link(task.id), data={"taskId": task.id, "minutes": minutes},
     )

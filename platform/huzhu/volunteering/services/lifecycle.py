@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext as _
 
 from huzhu.core.errors import check_text
 from huzhu.people import access
@@ -30,7 +30,7 @@ def _community_of(region: Region) -> Region:
     if region.level == Region.Level.GRID and region.parent_id is not None:
         region = Region.objects.get(id=region.parent_id)
     if region.level != Region.Level.COMMUNITY:
-        raise VolunteeringError(E.INVALID, _t("服务地点必须是一个社区。"), field="regionId")
+        raise VolunteeringError(E.INVALID, _("服务地点必须是一个社区。"), field="regionId")
     return region
 
 
@@ -47,7 +47,7 @@ def _check_times(starts_at: Any, ends_at: Any, now: datetime) -> None:
 def _check_skills(skills: list[str] | None) -> list[str]:
     skills = [s.strip() for s in (skills or [])]
     if len(skills) > MAX_SKILLS or any(not s or len(s) > 40 for s in skills):
-        raise VolunteeringError(E.INVALID, _t("技能列表无效。"), field="requiredSkills")
+        raise VolunteeringError(E.INVALID, _("技能列表无效。"), field="requiredSkills")
     return sorted(set(skills))
 
 
@@ -92,14 +92,14 @@ def service_task_create(
         raise VolunteeringError(E.NOT_FOUND, field="redemptionId")
     if need is not None:
         if getattr(need, "kind", None) != "service" or need.status not in ("open", "proposed", "matched"):
-            raise VolunteeringError(E.INVALID, _t("只能为未完成的服务类需求创建任务。"), field="needId")
+            raise VolunteeringError(E.INVALID, _("只能为未完成的服务类需求创建任务。"), field="needId")
         household = need.household
         service_type = service_type or need.service_type
         urgent = bool(urgent or need.urgent)
         source = ServiceTask.Source.NEED
     elif redemption is not None:
         if redemption.status not in ("requested", "scheduled"):
-            raise VolunteeringError(E.INVALID, _t("该兑换已结算。"), field="redemptionId")
+            raise VolunteeringError(E.INVALID, _("该兑换已结算。"), field="redemptionId")
         service_type = service_type or redemption.service_type
         source = ServiceTask.Source.REDEMPTION
         if region is None:
@@ -114,9 +114,9 @@ def service_task_create(
         raise VolunteeringError(E.PERMISSION_DENIED)
     if redemption is not None and not region.path.startswith(redemption.region.path) \
             and not redemption.region.path.startswith(region.path):
-        raise VolunteeringError(E.INVALID, _t("任务地点须在兑换申请的区域内。"), field="regionId")
+        raise VolunteeringError(E.INVALID, _("任务地点须在兑换申请的区域内。"), field="regionId")
     if service_type not in ServiceType.values:
-        raise VolunteeringError(E.INVALID, _t("未知的服务类型。"), field="serviceType")
+        raise VolunteeringError(E.INVALID, _("未知的服务类型。"), field="serviceType")
     _check_times(starts_at, ends_at, now)
     if isinstance(slots, bool) or not isinstance(slots, int) or not 1 <= slots <= 200:
         raise VolunteeringError(E.OUT_OF_RANGE, field="slots")
@@ -184,8 +184,8 @@ def notify_urgent(task: ServiceTask, *, now: datetime) -> int:
     chosen = sorted(profiles, key=lambda p: (p.home_community_id != task.region_id, p.user_id))[:limit]
     for profile in chosen:
         integrations.notify(
-            user=profile.user, kind="urgent_task", title=_t("救急难:%(title)s") % {"title": task.title},
-            body=_t("%(community)s 急需志愿者,%(at)s 开始,还有 %(n)s 个名额。") % {
+            user=profile.user, kind="urgent_task", title=_("救急难:%(title)s") % {"title": task.title},
+            body=_("%(community)s 急需志愿者,%(at)s 开始,还有 %(n)s 个名额。") % {
                 "community": task.region.name, "at": timezone.localtime(task.starts_at).strftime("%m-%d %H:%M"),
                 "n": task.slots_left},
             link=task_link(task.id), data={"taskId": task.id, "urgent": True},
@@ -217,8 +217,8 @@ def cancel(task: ServiceTask, *, actor: Any, reason: str, now: datetime) -> None
                                                                    TaskClaim.Status.WAITLISTED))
     for claim in claims.select_related("volunteer"):
         integrations.notify(
-            user=claim.volunteer, kind="task_cancelled", title=_t("任务已取消:%(title)s") % {"title": task.title},
-            body=reason or _t("社工取消了该任务。"), link=task_link(task.id), data={"taskId": task.id},
+            user=claim.volunteer, kind="task_cancelled", title=_("任务已取消:%(title)s") % {"title": task.title},
+            body=reason or _("社工取消了该任务。"), link=task_link(task.id), data={"taskId": task.id},
         )
     if task.redemption_id:
         integrations.redemption_settle(redemption_id=task.redemption_id, delivered=False, actor=actor or task.lead)

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext as _
 
 from .. import integrations
 from ..access import is_rules_admin
@@ -46,8 +46,8 @@ def task_reminders_send(*, now: datetime | None = None) -> int:
             if task.starts_at - at <= timedelta(hours=1):
                 continue  # the hour reminder says it all
             when = timezone.localtime(task.starts_at).strftime("%m-%d %H:%M")
-            sent += _remind(task, kind="task_reminder_day", title=_t("明日服务提醒:%(title)s") % {"title": task.title},
-                            body=_t("%(at)s 开始,请准时到场扫码签到。") % {"at": when})
+            sent += _remind(task, kind="task_reminder_day", title=_("明日服务提醒:%(title)s") % {"title": task.title},
+                            body=_("%(at)s 开始,请准时到场扫码签到。") % {"at": when})
     hour_due = (ServiceTask.objects.filter(status__in=UPCOMING, starts_at__gt=at,
                                            starts_at__lte=at + timedelta(hours=1), hour_reminder_sent_at__isnull=True)
                 .order_by("starts_at").values_list("id", flat=True)[:1000])
@@ -59,8 +59,8 @@ def task_reminders_send(*, now: datetime | None = None) -> int:
             task = ServiceTask.objects.get(id=task_id)
             when = timezone.localtime(task.starts_at).strftime("%H:%M")
             sent += _remind(task, kind="task_reminder_hour",
-                            title=_t("服务即将开始:%(title)s") % {"title": task.title},
-                            body=_t("%(at)s 开始。到场后请扫描社工的二维码签到。") % {"at": when})
+                            title=_("服务即将开始:%(title)s") % {"title": task.title},
+                            body=_("%(at)s 开始。到场后请扫描社工的二维码签到。") % {"at": when})
     return sent
 
 
@@ -93,7 +93,7 @@ def volunteering_rules_update(*, actor: Any, **changes: int | None) -> Volunteer
             raise VolunteeringError(E.INVALID, field=field)
         low, high = RULE_FIELDS[name]
         if not low <= value <= high:
-            message = _t("必须在 %(low)s 到 %(high)s 之间。") % {"low": low, "high": high}
+            message = _("必须在 %(low)s 到 %(high)s 之间。") % {"low": low, "high": high}
             raise VolunteeringError(E.OUT_OF_RANGE, message, field=field)
         setattr(rules, name, value)
     rules.updated_by = actor

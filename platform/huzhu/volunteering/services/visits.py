@@ -16,7 +16,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, Exists, F, OuterRef, When
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext as _
 
 from huzhu.people.models import Role, RoleGrant
 from huzhu.regions.models import Region
@@ -121,8 +121,8 @@ def monthly_visits_plan(*, month: date | None = None, now: datetime | None = Non
                 task = service_task_create(
                     actor=lead, lead=lead, household=household, region=household.region,
                     source=ServiceTask.Source.MONTHLY_VISIT, service_type=ServiceType.HOME_VISIT,
-                    title=_t("%(month)s 月探访") % {"month": first.strftime("%Y-%m")},
-                    description=_t("重点对象每月探访:了解近况,记录需求。"), starts_at=starts, ends_at=ends,
+                    title=_("%(month)s 月探访") % {"month": first.strftime("%Y-%m")},
+                    description=_("重点对象每月探访:了解近况,记录需求。"), starts_at=starts, ends_at=ends,
                     slots=1, open_now=True, now=at,
                 )
                 visit.task = task
@@ -159,8 +159,8 @@ def monthly_visit_reminders(*, today: date | None = None) -> int:
             for uid in leads.get(community_id, []):
                 integrations.notify(
                     user=users[uid], kind="monthly_visit_reminder",
-                    title=_t("月探访提醒:%(community)s") % {"community": names.get(community_id, "")},
-                    body=_t("本月还有 %(n)s 户重点对象未探访,距月底还有 %(days)s 天。") % {"n": n, "days": days_left},
+                    title=_("月探访提醒:%(community)s") % {"community": names.get(community_id, "")},
+                    body=_("本月还有 %(n)s 户重点对象未探访,距月底还有 %(days)s 天。") % {"n": n, "days": days_left},
                     link="/visits", data={"regionId": community_id, "due": n},
                 )
                 sent += 1
