@@ -144,7 +144,8 @@ def make_data(clients: int, seed: int) -> dict[str, Any]:
 def start_servers(n: int, log_dir: Path) -> list[tuple[int, subprocess.Popen]]:
     env = {**os.environ, "DATABASE_URL": _database_url(), "REDIS_URL": REDIS_URL, "HUZHU_INPROCESS_WORKER": "0",
            "HUZHU_DB_POOL": os.environ.get("HUZHU_DB_POOL", "1"), "HUZHU_CHANNEL_PREFIX": f"huzhu-bench-{os.getpid()}",
-           "PYTHONPATH": os.pathsep.join(p for p in sys.path if p), "HUZHU_WS_INIT_TIMEOUT": "30"}
+           "HUZHU_RT_STATS_EVERY": "5", "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
+           "HUZHU_WS_INIT_TIMEOUT": "30"}
     servers = []
     for i in range(n):
         port = _free_port()

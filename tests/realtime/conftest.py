@@ -9,6 +9,7 @@ itself publishes through the same Redis (fixture `redis_layer`), as a service in
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import socket
@@ -259,7 +260,9 @@ class WS:
 
 
 @pytest.fixture
-def ws_factory() -> Any:
+async def ws_factory() -> Any:
+    """Open graphql-transport-ws clients; all are closed after the test, so that the servers drop their
+    subscriptions (and stop reading those users' grants) before the test database is flushed."""
     opened: list[WS] = []
 
     async def factory(server: Server, **kwargs: Any) -> WS:
@@ -268,4 +271,8 @@ def ws_factory() -> Any:
         return client
 
     yield factory
-    # Connections still open at the end are closed by the server when the test process drops them.
+    for client in opened:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(client.close(), 5)
+    if opened:
+        await asyncio.sleep(0.3)

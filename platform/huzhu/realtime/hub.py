@@ -29,9 +29,16 @@ from channels.layers import get_channel_layer
 log = logging.getLogger(__name__)
 
 GRANT_TTL = float(os.environ.get("HUZHU_RT_GRANT_TTL", "1.0"))  # s: a revoked role stops a stream within it
-REFRESH_EVERY = 0.4  # seconds between background re-reads of the grants of subscribed users
+REFRESH_EVERY = float(os.environ.get("HUZHU_RT_GRANT_REFRESH", "0.4"))  # s between background re-reads of grants
 GROUP_REFRESH = 3600.0  # channels-redis forgets group members after group_expiry (1 day): re-add hourly
 QUEUE_LIMIT = 1000  # events waiting for one slow subscription before it is stopped
+
+
+# Counters of this process, logged at exit (a server's log then says where its time went).
+STATS: dict[str, float] = {"events": 0, "grant_waits": 0, "refreshes": 0, "full_reads": 0, "refresh_seconds": 0.0}
+
+
+STATS_EVERY = float(os.environ.get("HUZHU_RT_STATS_EVERY", "0"))  # s; >0: log STATS that often (benchmark)
 
 
 class SlowConsumer(Exception):
@@ -137,6 +144,7 @@ class Hub:
         if len(self._seen) > 20000:
             self._seen.popitem(last=False)
         self.received += 1
+        STATS["events"] += 1
         from . import events
 
         targets: set[Listener] = set()
@@ -198,6 +206,7 @@ class Access:
     is_superuser: bool
     grants: list[tuple[str, str]]
     at: float
+    generation: int = -1  # the background full read that produced it (-1: read on demand, never extended)
 
     def as_user(self) -> Any:
         """An unsaved User carrying these grants, for huzhu.people.access (no query is made through it)."""
@@ -243,6 +252,7 @@ class GrantCache:
         entry = self._entries.get(user_id)
         if entry is not None and time.monotonic() - entry.at <= GRANT_TTL:
             return entry
+        STATS["grant_waits"] += 1
         future = self._pending.get(user_id)
         if future is None:
             future = asyncio.get_running_loop().create_future()
@@ -282,19 +292,63 @@ class GrantCache:
             self._entries[entry.user_id] = entry
 
     async def _refresh_loop(self) -> None:
+        fingerprint: Any = None
+        known: set[int] = set()
+        generation = 0
+        logged = time.monotonic()
         while True:
             await asyncio.sleep(REFRESH_EVERY)
+            if STATS_EVERY and time.monotonic() - logged > STATS_EVERY:
+                logged = time.monotonic()
+                log.warning("realtime stats: %s", {k: round(v, 3) for k, v in STATS.items()})
             user_ids = list(self._in_use)
             if not user_ids:
                 continue
             try:
+                # One row tells whether anything about these users' access changed; only then re-read it all.
+                started = time.monotonic()
+                now = await self._db(_access_fingerprint, user_ids)
+                STATS["refreshes"] += 1
+                STATS["refresh_seconds"] += time.monotonic() - started
+                if now == fingerprint and known.issuperset(user_ids):
+                    # Unchanged since the last full read: what that read produced is still true now.
+                    for user_id in user_ids:
+                        entry = self._entries.get(user_id)
+                        if entry is not None and entry.generation == generation and entry.at < started:
+                            entry.at = started
+                    continue
+                generation += 1
+                STATS["full_reads"] += 1
                 for chunk in range(0, len(user_ids), 5000):
                     for entry in (await self._read(user_ids[chunk:chunk + 5000])).values():
+                        entry.generation = generation
                         self._store(entry)
+                fingerprint, known = now, set(user_ids)
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("realtime: refreshing grants failed")
+
+
+def _access_fingerprint(user_ids: list[int]) -> tuple[Any, ...]:
+    """Counts and order-independent hash sums of the users' active/superuser flags and of their grants (role and
+    region path): equal before and after means their access did not change."""
+    from django.db import connection
+
+    from huzhu.people.models import RoleGrant, User
+    from huzhu.regions.models import Region
+
+    users, grants, regions = User._meta.db_table, RoleGrant._meta.db_table, Region._meta.db_table
+    sql = (
+        f"SELECT (SELECT count(*)::text || ':' || coalesce(sum(hashtext(u.id::text || ':' || u.is_active::text"
+        f" || ':' || u.is_superuser::text)::bigint), 0)::text FROM {users} u WHERE u.id = ANY(%s)),"
+        f" (SELECT count(*)::text || ':' || coalesce(sum(hashtext(g.user_id::text || ':' || g.role || ':'"
+        f" || r.path)::bigint), 0)::text FROM {grants} g JOIN {regions} r ON r.id = g.region_id"
+        f" WHERE g.user_id = ANY(%s))"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_ids, user_ids])
+        return tuple(cursor.fetchone())
 
 
 def _db_call(fn: Callable[..., Any], args: tuple) -> Any:
