@@ -27,9 +27,10 @@ endif
 
 # Debian packages the platform needs on a fresh machine: a CJK font for PDFs, gettext for the translations,
 # Chromium for the web tests. Installed once (as root; otherwise it says what to install).
-SYSTEM_PACKAGES := fonts-noto-cjk fontconfig gettext $(if $(WITH_BROWSER),chromium chromium-driver,)
+SYSTEM_PACKAGES := fonts-noto-cjk fonts-wqy-zenhei fontconfig gettext $(if $(WITH_BROWSER),chromium chromium-driver,)
 system-deps:
 	@if ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK\|Noto Serif CJK" || ! command -v msgfmt >/dev/null \
+	    || [ ! -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] \
 	    || { [ -n "$(WITH_BROWSER)" ] && ! command -v chromium >/dev/null; }; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "apt-get install $(SYSTEM_PACKAGES)"; \
