@@ -17,6 +17,7 @@ import { HouseholdRegisterPage } from './features/households/HouseholdRegisterPa
 import { HouseholdsPage } from './features/households/HouseholdsPage';
 import { OverdueVisitsPage } from './features/households/OverdueVisitsPage';
 import { MatchConsolePage } from './features/matching/MatchConsolePage';
+import { MyTasksPage, NearbyTasksPage, ScanPage, TaskManagePage } from './features/tasks/TasksPages';
 import { OpenNeedsPage } from './features/needs/OpenNeedsPage';
 import { TimeBankPage } from './features/timebank/TimeBankPage';
 import { NotificationsPage } from './features/notifications/NotificationsPage';
@@ -89,6 +90,10 @@ export function AppRoutes() {
         <Route path="/workstation/visits/overdue" element={<OverdueVisitsPage />} />
         <Route path="/needs" element={<OpenNeedsPage />} />
         <Route path="/workstation/matches" element={<MatchConsolePage />} />
+        <Route path="/tasks" element={<NearbyTasksPage />} />
+        <Route path="/tasks/mine" element={<MyTasksPage />} />
+        <Route path="/tasks/:id/manage" element={<TaskManagePage />} />
+        <Route path="/scan" element={<ScanPage />} />
         <Route path="/giving/mine" element={<MyGiftsPage />} />
         <Route path="/volunteer/timebank" element={<TimeBankPage />} />
         <Route path="*" element={<NotFound />} />

@@ -15,6 +15,8 @@ import type {
   MatchProposalStatus,
   NeedStatus,
   Role,
+  ServiceTaskStatus,
+  VolunteeringServiceType,
 } from '../gql/graphql';
 import type { Lang } from './language';
 
@@ -150,4 +152,27 @@ export const SCORE_COMPONENT: Record<string, readonly [string, string]> = {
   same_street: ['同街道', 'Same street'],
   donor_preference: ['符合捐赠人意向', "Donor's preference"],
   recent_help: ['近期已受助', 'Recently helped'],
+};
+
+export const TASK_SERVICE_TYPE: Labels<VolunteeringServiceType> = {
+  home_visit: ['上门探访', 'Home visit'],
+  cleaning: ['清洁', 'Cleaning'],
+  meal_delivery: ['送餐', 'Meal delivery'],
+  hospital_escort: ['陪同就医', 'Hospital escort'],
+  haircut: ['理发', 'Haircut'],
+  tutoring: ['课业辅导', 'Tutoring'],
+  psychological_support: ['心理支持', 'Psychological support'],
+  legal_advice: ['法律咨询', 'Legal advice'],
+  repair: ['维修', 'Repair'],
+  community_activity: ['社区活动', 'Community activity'],
+  other: ['其他', 'Other'],
+};
+
+export const TASK_STATUS: Labels<ServiceTaskStatus> = {
+  draft: ['草稿', 'Draft'],
+  open: ['报名中', 'Open'],
+  full: ['已满', 'Full'],
+  in_progress: ['进行中', 'In progress'],
+  completed: ['已完成', 'Completed'],
+  cancelled: ['已取消', 'Cancelled'],
 };

@@ -37,6 +37,9 @@ export const SECTIONS: readonly SectionDef[] = [
     label: 'shell.volunteer',
     roles: ['volunteer'],
     screens: [
+      { path: '/tasks', label: 'shell.nearbyTasks' },
+      { path: '/tasks/mine', label: 'shell.myTasks' },
+      { path: '/scan', label: 'shell.scan' },
       { path: '/volunteer/timebank', label: 'tb.title' },
       { path: '/needs', label: 'needs.openTitle' },
       { path: '/profile', label: 'shell.profile' },
@@ -47,6 +50,7 @@ export const SECTIONS: readonly SectionDef[] = [
     label: 'shell.socialWorker',
     roles: ['social_worker'],
     screens: [
+      { path: '/tasks/mine', label: 'shell.myTasks' },
       { path: '/workstation/visits/overdue', label: 'hh.overdue' },
       { path: '/workstation/households', label: 'hh.listTitle' },
     ],
