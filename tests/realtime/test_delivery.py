@@ -57,7 +57,7 @@ async def test_it_delivers_a_task_change_to_street_and_district_subscribers_on_b
     # when a task in a north community is claimed (published by this process, through Redis)
     await publish(events.task_changed, **task_event(regions["north_c1"], 42, slots=2))
     # then both receive it, with the task's relay id
-    expected = {"data": {"taskChanged": {"taskId": to_global_id("Task", "42"), "status": "open",
+    expected = {"data": {"taskChanged": {"taskId": to_global_id("ServiceTask", "42"), "status": "open",
                                          "slotsLeft": 2, "kind": "claimed"}}}
     assert await bob.recv() == {"id": "t", "type": "next", "payload": expected}
     assert await ada.recv() == {"id": "t", "type": "next", "payload": expected}
@@ -77,7 +77,7 @@ async def test_it_publishes_nothing_when_the_transaction_rolls_back(
     await publish(events.task_changed, **task_event(regions["north"], 2))
     # then only the committed one arrives
     message = await bob.recv()
-    assert message["payload"]["data"]["taskChanged"]["taskId"] == to_global_id("Task", "2")
+    assert message["payload"]["data"]["taskChanged"]["taskId"] == to_global_id("ServiceTask", "2")
     assert await bob.nothing_within(0.3)
 
 
@@ -215,7 +215,7 @@ async def test_it_interoperates_with_the_graphql_ws_js_client(
         # then it received a well-formed event and completed cleanly
         assert line, (await proc.stderr.read()).decode()
         event = json.loads(line)
-        assert event == {"data": {"taskChanged": {"taskId": to_global_id("Task", "9"), "status": "open",
+        assert event == {"data": {"taskChanged": {"taskId": to_global_id("ServiceTask", "9"), "status": "open",
                                                   "slotsLeft": 0, "kind": "full"}}}
         assert await asyncio.wait_for(proc.wait(), 15) == 0
     finally:

@@ -52,7 +52,7 @@ class TaskChangedEvent(graphene.ObjectType):
     kind = graphene.String(required=True, description='What happened: "created", "claimed", "withdrawn", ...')
 
     def resolve_task_id(root: dict, _info: Any) -> str:
-        return gid("Task", root["task_id"])
+        return gid("ServiceTask", root["task_id"])  # the volunteering type's relay name
 
 
 class MatchProposedEvent(graphene.ObjectType):
