@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { newPerson, login, PHONE } from '../lib/browser.mjs';
+
+export const title = 'volunteer (phone): tasks near me, claim and withdraw, the check-in page';
+
+const quiet = (problems) => problems.filter((p) => !p.includes('Failed to load resource'));
+
+export function story(env) {
+  test('a volunteer claims a task near them, sees it under my tasks, withdraws; a bad check-in code is refused at the field', async () => {
+    const { context, page, problems } = await newPerson(env.browser, env.baseUrl, { device: PHONE });
+    try {
+      await login(page, 'vol1@huzhu.demo', env.demoPassword);
+      await page.goto('/tasks');
+      await page.getByRole('heading', { name: '附近任务' }).waitFor();
+      await page.waitForFunction(() => document.querySelector('[data-testid="task-card"], .ant-empty'));
+      await env.shot(page, 'vol-tasks-01-near-me');
+      const claimable = page.locator('[data-testid="task-card"]').filter({ has: page.getByRole('button', { name: /报\s*名/ }) }).first();
+      await claimable.waitFor();
+      const taskId = await claimable.getAttribute('data-task-id');
+      const card = page.locator(`[data-task-id="${taskId}"]`);
+      await card.getByRole('button', { name: /报\s*名/ }).click();
+      await card.getByText('已报名').waitFor({ timeout: 15_000 });
+      await env.shot(page, 'vol-tasks-02-claimed');
+
+      await page.goto('/tasks/mine');
+      const mine = page.locator(`[data-task-id="${taskId}"]`);
+      await mine.waitFor();
+      await mine.getByRole('button', { name: /取消报名/ }).click();
+      await mine.waitFor({ state: 'detached', timeout: 15_000 }).catch(async () => {
+        // a withdrawn claim may stay listed without the claimed tag
+        assert.equal(await mine.getByText('已报名').count(), 0);
+      });
+      await env.shot(page, 'vol-tasks-03-withdrawn');
+
+      await page.goto('/scan?token=not-a-real-code');
+      await page.getByRole('heading', { name: '扫码签到 / 签退' }).waitFor();
+      assert.equal(await page.getByLabel('签到码').inputValue(), 'not-a-real-code');
+      await page.getByRole('button', { name: /签\s*到/ }).first().click();
+      await page.locator('.ant-form-item-explain-error, .ant-alert-error').first().waitFor();
+      await env.shot(page, 'vol-tasks-04-scan-refused');
+      assert.deepEqual(quiet(problems), []);
+    } finally {
+      await context.close();
+    }
+  });
+}
