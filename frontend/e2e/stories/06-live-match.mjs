@@ -16,6 +16,10 @@ export function story(env) {
       await page.waitForURL('**/workstation/matches');
       await page.getByRole('heading', { name: '匹配审核' }).waitFor();
       await page.getByText('实时').first().waitFor();
+      // the whole queue on one page (the new need may rank anywhere in it)
+      await page.locator('.ant-select', { hasText: '每页 20 条' }).click();
+      await page.locator('.ant-select-item-option', { hasText: '100' }).click();
+      await page.getByText(/共 \d+ 条 · 1 \/ 1/).waitFor();
       // wait for the first answer (list or empty state), then remember what was there
       await page.waitForFunction(() => document.querySelector('[data-testid="match-proposal"], .ant-empty'));
       const before = await page.locator('[data-testid="match-proposal"]').evaluateAll((els) => els.map((e) => e.dataset.proposalId));
@@ -43,19 +47,13 @@ export function story(env) {
       );
       assert.deepEqual(created.needCreate.errors, []);
 
-      // the new proposal appears on the open console, pushed over the websocket (no reload)
-      const fresh = page.locator('[data-testid="match-proposal"]').filter({ hasText: '救急难' }).filter({ hasText: '被' });
-      await page.waitForFunction(
-        (known) =>
-          [...document.querySelectorAll('[data-testid="match-proposal"]')].some(
-            (e) => !known.includes(e.dataset.proposalId) && e.textContent.includes('救急难'),
-          ),
-        before,
-        { timeout: 20_000 },
-      );
+      const needId = created.needCreate.need.id;
+
+      // the need's proposal appears on the open console, pushed over the websocket (no reload)
+      const card = page.locator(`[data-testid="match-proposal"][data-need-id="${needId}"]`);
+      await card.waitFor({ timeout: 20_000 });
       assert.equal(await page.evaluate(() => window.__noReload), 'still here', 'the page was not reloaded');
       await page.getByText(/新推荐 \d+ 条/).waitFor();
-      const card = fresh.first();
       const id = await card.getAttribute('data-proposal-id');
       assert.ok(!before.includes(id), 'a proposal that was not there before');
       await card.getByText(/救急难 \+\d+/).first().waitFor(); // the explanation with its components

@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Alert, Badge, Button, Card, Descriptions, Form, Input, List, Modal, Segmented, Space, Tag, Typography } from 'antd';
 import { ThunderboltOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useSubscription } from 'urql';
@@ -49,7 +49,7 @@ export function componentLabel(code: string, params: string, lang: Lang): string
 }
 
 function amount(p: Proposal, lang: Lang): string {
-  if (p.amountFen) return `¥${formatFen(p.amountFen)}`;
+  if (p.amountFen) return formatFen(p.amountFen);
   if (p.quantity != null) return `× ${p.quantity}`;
   if (p.minutes != null) return formatMinutes(p.minutes, lang);
   return '';
@@ -68,15 +68,27 @@ export function MatchConsolePage() {
     requestPolicy: 'cache-and-network',
   });
   const reload = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
+  // a round publishes one event per proposal: refetch once per burst, not once per event
+  const burst = useRef<number | null>(null);
+  const reloadSoon = useCallback(() => {
+    if (burst.current !== null) return;
+    burst.current = window.setTimeout(() => {
+      burst.current = null;
+      reload();
+    }, 300);
+  }, [reload]);
+  useEffect(() => () => {
+    if (burst.current !== null) window.clearTimeout(burst.current);
+  }, []);
 
   const [liveCount, setLiveCount] = useState(0);
   useSubscription({ query: MatchProposedLive, variables: { regionId: regionId ?? '' }, pause: !regionId }, (_prev, event) => {
     setLiveCount((c) => c + 1);
-    reload();
+    reloadSoon();
     return event;
   });
   useSubscription({ query: MatchDecidedLive, variables: { regionId: regionId ?? '' }, pause: !regionId }, (_prev, event) => {
-    reload();
+    reloadSoon();
     return event;
   });
 
@@ -183,7 +195,11 @@ export function MatchConsolePage() {
         />
       )}
       {notice && <Alert type={notice.type} showIcon closable message={notice.text} onClose={() => setNotice(null)} style={{ marginBottom: 12 }} />}
-      {liveCount > 0 && <Tag color="processing" style={{ marginBottom: 12 }}>{t('match.liveNew', { count: liveCount })}</Tag>}
+      {liveCount > 0 && (
+        <div style={{ marginBottom: 8 }}>
+          <Tag color="processing">{t('match.liveNew', { count: liveCount })}</Tag>
+        </div>
+      )}
       <Segmented<MatchProposalStatus | 'all'>
         aria-label={t('match.status')}
         style={{ marginBottom: 12, maxWidth: '100%', overflowX: 'auto' }}
@@ -203,7 +219,7 @@ export function MatchConsolePage() {
             dataSource={items}
             locale={{ emptyText: fetching ? ' ' : <EmptyState description={t('match.empty')} /> }}
             renderItem={(p) => (
-              <List.Item key={p.id} data-testid="match-proposal" data-proposal-id={p.id}>
+              <List.Item key={p.id} data-testid="match-proposal" data-proposal-id={p.id} data-need-id={p.need.id}>
                 <Card size="small" style={{ width: '100%' }} className={p.need.urgent ? 'need-card need-card-urgent' : 'need-card'}>
                   <Space direction="vertical" size={6} style={{ width: '100%' }}>
                     <Space size={6} wrap>
