@@ -314,7 +314,7 @@ export function MatchConsolePage() {
           setRejecting(null);
           rejectErrors.clear();
         }}
-        destroyOnClose
+        destroyOnHidden
       >
         {rejecting && (
           <Typography.Paragraph>
