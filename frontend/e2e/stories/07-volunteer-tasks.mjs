@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { newPerson, login, PHONE } from '../lib/browser.mjs';
+import { gql } from '../lib/gql.mjs';
 
 export const title = 'volunteer (phone): tasks near me, claim and withdraw, the check-in page';
 
@@ -43,5 +44,35 @@ export function story(env) {
     } finally {
       await context.close();
     }
+  });
+
+  test('a social worker opens a task they lead: the check-in QR code, attendance, and hour confirmation answers', async () => {
+    let done = false;
+    for (let n = 1; n <= 6 && !done; n += 1) {
+      const { context, page, problems } = await newPerson(env.browser, env.baseUrl, { device: PHONE });
+      try {
+        await login(page, `sw${n}@huzhu.demo`, env.demoPassword);
+        const { myTasks } = await gql(page, '{ myTasks { id isLead status } }');
+        const led = myTasks.find((t) => t.isLead && ['open', 'full', 'in_progress'].includes(t.status));
+        if (!led) continue;
+        await page.goto('/tasks/mine');
+        await page.getByRole('heading', { name: '我的任务' }).waitFor();
+        await page.locator(`[data-task-id="${led.id}"]`).getByRole('button', { name: '签到与出勤' }).click();
+        await page.waitForURL('**/manage');
+        const qr = page.getByRole('img', { name: '签到二维码' });
+        await qr.waitFor();
+        assert.match(await qr.getAttribute('src'), /^data:image\/svg\+xml/);
+        await page.getByText(/每 60 秒自动更新/).waitFor();
+        await env.shot(page, 'sw-tasks-01-qr');
+        await page.getByRole('button', { name: '确认时长' }).click();
+        await page.locator('#hours-confirm .ant-alert').first().waitFor();
+        await env.shot(page, 'sw-tasks-02-confirm-answer');
+        assert.deepEqual(problems.filter((p) => !p.includes('Failed to load resource')), []);
+        done = true;
+      } finally {
+        await context.close();
+      }
+    }
+    assert.ok(done, 'a demo social worker leads an open task');
   });
 }
