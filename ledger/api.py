@@ -246,7 +246,10 @@ def _prepare(req: TransferRequest, kind: int) -> tuple[Any, ...]:
             pending, timeout, target, reverses, bool(req.linked), memo_text, None)
 
 
-_SQL_ONE = "SELECT * FROM ledger_transfer_one(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+_SQL_ONE = (
+    "SELECT * FROM ledger_transfer_one(%s::text, %s::bytea, %s::bigint, %s::bigint, %s::bigint, %s::text, %s::text, "
+    "%s::boolean, %s::integer, %s::text)"
+)
 
 
 def _run_one(req: TransferRequest, row: tuple[Any, ...]) -> TransferResult:

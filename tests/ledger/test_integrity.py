@@ -179,3 +179,30 @@ def test_it_still_verifies_seals_of_the_first_encoding() -> None:
     behind_the_triggers("UPDATE ledger_entry SET posted = posted + 1 WHERE transfer_id = %s AND NOT is_debit", ids[1])
     report = integrity.verify()
     assert report.first_bad_transfer == ids[1]
+
+
+def test_it_seals_only_what_no_open_transaction_of_this_database_can_still_precede() -> None:
+    import psycopg
+
+    params = connection.get_connection_params()
+    issuer = api.account_open(ledger="TIME", code="h-issuer", debits_must_not_exceed_credits=False)
+    alice = api.account_open(ledger="TIME", code="h-alice")
+    issuer2 = api.account_open(ledger="TIME", code="h-issuer2", debits_must_not_exceed_credits=False)
+    bob = api.account_open(ledger="TIME", code="h-bob")
+    other_db = {**params, "dbname": "postgres"}
+    # given a transaction open in another database, and one in this database that posted but has not committed
+    with psycopg.connect(**other_db) as elsewhere, psycopg.connect(**params) as slow:
+        elsewhere.execute("SELECT pg_current_xact_id()")
+        slow.execute("SELECT * FROM ledger_transfer_one('h-slow', '\\x01', %s, %s, 5, 'TIME', '', false, NULL, '{}')",
+                     [issuer.id, alice.id])
+        # when a later transfer commits and the sealer runs
+        later = api.transfer(client_id="h-later", debit_account_id=issuer2.id, credit_account_id=bob.id, amount=3,
+                             ledger="TIME")  # other accounts: the open transaction holds issuer's and alice's rows
+        integrity.seal()
+        # then the later transfer is not sealed yet: the open one (an earlier transaction) could still commit
+        # below it; the other database's transaction does not matter
+        assert not Seal.objects.filter(ids__contains=[later.transfer_id]).exists()
+        slow.commit()
+    seal_everything(Transfer.objects.count())
+    assert integrity.verify().ok
+    assert Seal.objects.filter(ids__contains=[later.transfer_id]).exists()
