@@ -203,15 +203,18 @@ def _drill_block(cursor: object, seal_id: int) -> tuple[int, str] | None:
     return min(problems) if problems else None
 
 
-def verify() -> VerifyReport:
-    """Recompute seals, digests, entries and balances; see the module docstring."""
+def verify(*, parallel_workers: int = 2) -> VerifyReport:
+    """Recompute seals, digests, entries and balances; see the module docstring.
+
+    parallel_workers: PostgreSQL parallel workers per query (0: everything in this connection's process).
+    """
     started = time.perf_counter()
     report = VerifyReport(ok=True)
     with transaction.atomic(), connection.cursor() as cursor:
         # One snapshot for every statement (REPEATABLE READ): postings that commit meanwhile are not half-seen.
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         cursor.execute("SET LOCAL work_mem = '192MB'")
-        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 2")
+        cursor.execute("SELECT set_config('max_parallel_workers_per_gather', %s, true)", [str(int(parallel_workers))])
         cursor.execute(_SEALS_SQL, {"genesis": GENESIS})
         seals = cursor.fetchall()
         bad_seals: set[int] = set()

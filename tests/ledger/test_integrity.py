@@ -206,3 +206,31 @@ def test_it_seals_only_what_no_open_transaction_of_this_database_can_still_prece
     seal_everything(Transfer.objects.count())
     assert integrity.verify().ok
     assert Seal.objects.filter(ids__contains=[later.transfer_id]).exists()
+
+
+def test_the_background_jobs_seal_and_expire() -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ledger import tasks
+
+    # given a committed transfer and a pending one whose timeout has passed
+    issuer = api.account_open(ledger="TIME", code="j-issuer", debits_must_not_exceed_credits=False)
+    alice = api.account_open(ledger="TIME", code="j-alice")
+    api.transfer(client_id="j-1", debit_account_id=issuer.id, credit_account_id=alice.id, amount=9, ledger="TIME")
+    held = api.transfer(client_id="j-2", debit_account_id=issuer.id, credit_account_id=alice.id, amount=4,
+                        ledger="TIME", pending=True, timeout_seconds=1)
+    # when the jobs run (called as the worker would call them)
+    deadline = time.monotonic() + 60
+    while not Seal.objects.exists():
+        tasks.seal_transfers(timestamp=0)
+        assert time.monotonic() < deadline
+    with connection.cursor() as cursor:  # the hold's timeout passes without waiting: move "now" past it
+        cursor.execute("SELECT expires_at FROM ledger_open_pending WHERE transfer_id = %s", [held.transfer_id])
+        assert cursor.fetchone()[0] < timezone.now() + timedelta(seconds=2)
+    time.sleep(1.1)
+    assert tasks.expire_pending_transfers(timestamp=0) == 1
+    # then the transfers are sealed and the hold released
+    assert api.balance(alice.id).credits_pending == 0
+    assert integrity.verify().ok
