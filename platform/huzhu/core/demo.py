@@ -56,7 +56,11 @@ def load_demo(advance: Callable[[str, int], None] | None = None) -> tuple[bool, 
     ctx = DemoContext()
     if advance is not None:
         ctx.advance = advance
-    with transaction.atomic():
+    from .bulk import bulk_load
+
+    # The whole load commits at once; its after-commit callbacks run inside bulk_load too, so online matching
+    # does not search candidates need by need for thousands of demo needs (the demo ends with one round).
+    with bulk_load(), transaction.atomic():
         for _app, load in demo_steps():
             load(ctx)
         DemoLoad.objects.create(name="demo", logins=ctx.logins)

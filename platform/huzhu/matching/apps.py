@@ -21,8 +21,12 @@ class MatchingConfig(AppConfig):
 
 
 def _need_opened(sender: Any, need_id: int, **kwargs: Any) -> None:
+    from huzhu.core.bulk import bulk_loading
+
     from .services import safe_propose_for_need
 
+    if bulk_loading():
+        return
     safe_propose_for_need(need_id)
 
 
@@ -31,7 +35,11 @@ def _stock_received(sender: Any, workstation_id: int, item_key: str, **kwargs: A
 
     from django.db import IntegrityError
 
+    from huzhu.core.bulk import bulk_loading
+
     from .services import propose_for_goods_supply
 
+    if bulk_loading():
+        return
     with suppress(IntegrityError):  # a concurrent proposer took one of the needs first: harmless
         propose_for_goods_supply(workstation_id=workstation_id, item_key=item_key)
