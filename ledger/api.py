@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,10 +71,7 @@ class LedgerError(Exception):
 
     def __init__(self, code: str, message: str | None = None, *, client_id: str | None = None) -> None:
         self.code = str(code)
-        try:
-            label = LedgerErrorCode(self.code).label
-        except ValueError:
-            label = self.code
+        label: Any = LedgerErrorCode(self.code).label if self.code in LedgerErrorCode.values else self.code
         self.message = str(message if message is not None else label)
         self.client_id = client_id
         super().__init__(f"{self.code}: {self.message}")
@@ -158,8 +156,9 @@ def _byteas(values: list[bytes]) -> str:
     return "{" + ",".join('"\\\\x' + v.hex() + '"' for v in values) + "}"
 
 
-_ENCODERS = (_texts, _byteas, _ints, _ints, _ints, _texts, _texts, _ints, _bools, _ints, _ints, _ints, _bools,
-             _texts, _texts)
+_ENCODERS: tuple[Callable[[list[Any]], str], ...] = (
+    _texts, _byteas, _ints, _ints, _ints, _texts, _texts, _ints, _bools, _ints, _ints, _ints, _bools, _texts, _texts,
+)
 
 
 _LEDGER_VALUES = frozenset(("", *Ledger.values))
