@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 STEPS = ["regions", "people", "households", "giving", "timebank", "volunteering", "projects", "matching"]
 DEMO_PASSWORD = "huzhu-demo-2026"
@@ -63,5 +63,19 @@ def load_demo(advance: Callable[[str, int], None] | None = None) -> tuple[bool, 
     with bulk_load(), transaction.atomic():
         for _app, load in demo_steps():
             load(ctx)
+            _analyze()
         DemoLoad.objects.create(name="demo", logins=ctx.logins)
     return True, ctx.logins
+
+
+def _analyze() -> None:
+    """Planner statistics for the rows a step inserted, before the next step reads them.
+
+    The demo loads in one transaction, so autovacuum never sees its rows; and a table whose statistics say it is
+    empty (autovacuum ran after an earlier load was rolled back: a failed `huzhu demo`, or the previous test) gets
+    plans that walk a whole index for each row fetched by id. In that state the demo took over 200 s instead of
+    about 20 (check-ins, gifts and the matching round, row by row). ANALYZE inside the transaction counts the rows
+    this transaction inserted.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
