@@ -32,6 +32,7 @@ class GivingErrorCode(models.TextChoices):
     INSUFFICIENT_STOCK = "INSUFFICIENT_STOCK", _("库存不足,无法预留。")
     WRONG_STATE = "WRONG_STATE", _("当前状态不允许此操作。")
     RECURRING_SETUP_INCOMPLETE = "RECURRING_SETUP_INCOMPLETE", _("尚未完成支付方式绑定。")
+    CARD_DECLINED = "CARD_DECLINED", _("银行卡被拒绝或未通过验证,请换一张卡再试。")
 
 
 class GivingError(ServiceError):

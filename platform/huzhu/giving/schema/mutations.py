@@ -9,6 +9,7 @@ import graphene
 from huzhu.core.errors import ServiceError
 from huzhu.giving import services, stripe_gateway
 from huzhu.giving.errors import GivingErrorCode
+from huzhu.giving.services.card import donation_pay_card
 from huzhu.graphql.core import BaseMutation, decode_id
 from huzhu.graphql.scalars import Fen
 
@@ -76,6 +77,28 @@ class DonationCreate(BaseMutation):
         )
         return cls(donation=donation, client_secret=donation.stripe_client_secret,
                    publishable_key=stripe_gateway.publishable_key(), errors=[])
+
+
+class DonationPayCard(BaseMutation):
+    """Pay a pending online gift with a card tokenised by Stripe.js (stripe.createToken on the Card Element):
+    the server confirms the PaymentIntent. paymentStatus requires_action: call
+    stripe.confirmCardPayment(clientSecret) for 3-D Secure. The gift turns succeeded by the webhook."""
+
+    class Arguments:
+        donation_id = graphene.ID(required=True)
+        card_token = graphene.String(required=True, description="The token id from stripe.createToken(card).")
+
+    donation = graphene.Field(DonationType)
+    payment_status = graphene.String(description="The PaymentIntent's status after confirmation.")
+    client_secret = graphene.String()
+    errors = ERRORS
+
+    @classmethod
+    def perform(cls, info: Any, **args: Any) -> Any:
+        paid = donation_pay_card(actor=info.context.user,
+                                 donation_id=decode_id(args["donation_id"], "Donation", field="donationId"),
+                                 card_token=args["card_token"])
+        return cls(donation=paid.donation, payment_status=paid.status, client_secret=paid.client_secret, errors=[])
 
 
 class OfflineDonationRecord(BaseMutation):
@@ -311,6 +334,7 @@ class ServicePledgeSetActive(BaseMutation):
 
 class Mutation(graphene.ObjectType):
     donation_create = DonationCreate.Field()
+    donation_pay_card = DonationPayCard.Field()
     offline_donation_record = OfflineDonationRecord.Field()
     donation_refund = DonationRefund.Field()
     recurring_donation_create = RecurringDonationCreate.Field()
