@@ -11,6 +11,8 @@ import { VerifyEmailPage } from './auth/VerifyEmailPage';
 import { ErrorState, NotFound, PageLoading } from './components/QueryState';
 import { RulesPage } from './features/admin/RulesPage';
 import { MyGiftsPage } from './features/giving/MyGiftsPage';
+import { GivePage } from './features/giving/GivePage';
+import { DisclosurePage, PublicDisclosurePage } from './features/giving/DisclosurePage';
 import { HomePage } from './features/home/HomePage';
 import { HouseholdDetailPage } from './features/households/HouseholdDetailPage';
 import { HouseholdRegisterPage } from './features/households/HouseholdRegisterPage';
@@ -71,6 +73,7 @@ export function AppRoutes() {
       <Route path="/account/verify-email/:key" element={<VerifyEmailPage />} />
       <Route path="/account/password/reset" element={<PasswordRequestPage />} />
       <Route path="/account/password/reset/key/:key" element={<PasswordResetPage />} />
+      <Route path="/disclosure" element={<PublicDisclosurePage />} />
       <Route
         element={
           <RequireAuth>
@@ -95,6 +98,8 @@ export function AppRoutes() {
         <Route path="/tasks/:id/manage" element={<TaskManagePage />} />
         <Route path="/scan" element={<ScanPage />} />
         <Route path="/giving/mine" element={<MyGiftsPage />} />
+        <Route path="/giving/give" element={<GivePage />} />
+        <Route path="/giving/disclosure" element={<DisclosurePage />} />
         <Route path="/volunteer/timebank" element={<TimeBankPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>

@@ -83,12 +83,15 @@ export async function startServer({ outputDir }) {
   timings.migrate = run(['migrate', '--no-input', '-v', '0'], env, 'huzhu migrate', 300_000).seconds;
   timings.demo = run(['demo'], env, 'huzhu demo', 600_000).seconds;
 
+  // online payment against localstripe on loopback (the card story); E2E_LOCALSTRIPE=0 serves with it off
+  const { startLocalstripe } = await import('./localstripe.mjs');
+  const localstripe = process.env.E2E_LOCALSTRIPE === '0' ? null : await startLocalstripe({ outputDir });
   const logFile = path.join(outputDir, 'server.log');
   const log = openSync(logFile, 'w');
   const started = Date.now();
   const proc = spawn(huzhu, ['serve', '--host', '127.0.0.1', '--port', String(port)], {
     cwd: backendRoot,
-    env,
+    env: { ...env, ...(localstripe?.serverEnv ?? {}) },
     stdio: ['ignore', log, log],
     detached: true, // its own process group, so that stop() ends uvicorn and the worker thread together
   });
@@ -109,6 +112,7 @@ export async function startServer({ outputDir }) {
         }
       }
     }
+    await localstripe?.stop();
     // the embedded PostgreSQL outlives the processes that use it: stop it, then remove its data
     spawnSync(
       python,
@@ -119,10 +123,11 @@ export async function startServer({ outputDir }) {
   };
   try {
     await waitForHealth(baseUrl, proc, 120_000);
+    await localstripe?.registerWebhook(baseUrl);
   } catch (err) {
     await stop();
     throw err;
   }
   timings.serve = (Date.now() - started) / 1000;
-  return { baseUrl, stop, timings, logFile };
+  return { baseUrl, stop, timings, logFile, stripeUrl: localstripe?.url ?? null };
 }

@@ -28,7 +28,9 @@ export const SECTIONS: readonly SectionDef[] = [
     label: 'shell.donor',
     roles: ['donor'],
     screens: [
+      { path: '/giving/give', label: 'give.title' },
       { path: '/giving/mine', label: 'give.myGifts' },
+      { path: '/giving/disclosure', label: 'disc.title' },
       { path: '/needs', label: 'needs.openTitle' },
     ],
   },

@@ -1,5 +1,6 @@
-import { Alert, Card, List, Space, Steps, Tag, Typography } from 'antd';
-import { FilePdfOutlined, ThunderboltOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, List, Space, Steps, Tabs, Tag, Typography } from 'antd';
+import { FilePdfOutlined, HeartOutlined, ThunderboltOutlined } from '@ant-design/icons';
+import { Link } from 'react-router-dom';
 import { useQuery, useSubscription } from 'urql';
 import dayjs from 'dayjs';
 import { graphql } from '../../gql';
@@ -9,7 +10,10 @@ import { EmptyState, ErrorState } from '../../components/QueryState';
 import { useCursorPages } from '../../hooks/useCursorPages';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { MessageKey } from '../../i18n/messages';
-import { formatFen } from '../../i18n/format';
+import { formatFen, formatMinutes } from '../../i18n/format';
+import { label } from '../../i18n/enums';
+import { MyPledgesDocument } from './documents';
+import { GOODS_CONDITION, GOODS_PLEDGE_STATUS, PLEDGE_SERVICE, RECURRING_STATUS } from './labels';
 
 const GivingConfigDocument = graphql(`
   query GivingConfig {
@@ -101,11 +105,18 @@ export function MyGiftsPage() {
       <Card
         title={<h1 className="card-title">{t('give.myGifts')}</h1>}
         extra={
-          live ? (
-            <Tag color="green" icon={<ThunderboltOutlined />}>
-              {t('give.live')}
-            </Tag>
-          ) : null
+          <Space>
+            {live ? (
+              <Tag color="green" icon={<ThunderboltOutlined />}>
+                {t('give.live')}
+              </Tag>
+            ) : null}
+            <Link to="/giving/give">
+              <Button type="primary" icon={<HeartOutlined />}>
+                {t('give.title')}
+              </Button>
+            </Link>
+          </Space>
         }
       >
         {error ? (
@@ -122,14 +133,108 @@ export function MyGiftsPage() {
           </>
         )}
       </Card>
+      <MyPledges />
     </Space>
+  );
+}
+
+/** Goods and service pledges and monthly giving (each list paged on the client: the query returns them whole). */
+function MyPledges() {
+  const { t, lang } = useI18n();
+  const [{ data, fetching, error }, refetch] = useQuery({ query: MyPledgesDocument });
+  const p = data?.myPledges;
+  const empty = { emptyText: fetching ? ' ' : <EmptyState description={t('give.pledges.empty')} /> };
+  const paging = { pageSize: 5, hideOnSinglePage: true, size: 'small' as const };
+  return (
+    <Card title={<h2 className="card-title">{t('give.pledges')}</h2>}>
+      {error ? (
+        <ErrorState error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />
+      ) : (
+        <Tabs
+          items={[
+            {
+              key: 'goods',
+              label: `${t('give.pledges.goods')} (${p?.goods.length ?? 0})`,
+              children: (
+                <List
+                  loading={fetching}
+                  dataSource={p?.goods ?? []}
+                  locale={empty}
+                  pagination={paging}
+                  renderItem={(g) => (
+                    <List.Item>
+                      <Space wrap>
+                        <Typography.Text strong>
+                          {g.itemName} × {g.quantity} {g.unit}
+                        </Typography.Text>
+                        <Tag color={g.status === 'received' ? 'green' : g.status === 'canceled' ? 'default' : 'gold'}>{label(GOODS_PLEDGE_STATUS, g.status, lang)}</Tag>
+                        <Tag>{label(GOODS_CONDITION, g.condition, lang)}</Tag>
+                        <Typography.Text type="secondary">{g.workstation.name}</Typography.Text>
+                        {g.receivedQuantity > 0 && <Typography.Text type="secondary">{t('give.pledges.received', { count: g.receivedQuantity })}</Typography.Text>}
+                        <Typography.Text type="secondary">{dayjs(g.createdAt).format('YYYY-MM-DD')}</Typography.Text>
+                      </Space>
+                    </List.Item>
+                  )}
+                />
+              ),
+            },
+            {
+              key: 'services',
+              label: `${t('give.pledges.services')} (${p?.services.length ?? 0})`,
+              children: (
+                <List
+                  loading={fetching}
+                  dataSource={p?.services ?? []}
+                  locale={empty}
+                  pagination={paging}
+                  renderItem={(s) => (
+                    <List.Item>
+                      <Space wrap>
+                        <Typography.Text strong>{label(PLEDGE_SERVICE, s.serviceType, lang)}</Typography.Text>
+                        <Typography.Text>{t('give.pledges.perMonth', { minutes: formatMinutes(s.minutesPerMonth, lang) })}</Typography.Text>
+                        <Typography.Text type="secondary">{s.region.name}</Typography.Text>
+                        {!s.active && <Tag>{t('give.status.canceled')}</Tag>}
+                      </Space>
+                    </List.Item>
+                  )}
+                />
+              ),
+            },
+            {
+              key: 'recurring',
+              label: `${t('give.pledges.recurring')} (${p?.recurring.length ?? 0})`,
+              children: (
+                <List
+                  loading={fetching}
+                  dataSource={p?.recurring ?? []}
+                  locale={empty}
+                  pagination={paging}
+                  renderItem={(r) => (
+                    <List.Item>
+                      <Space wrap>
+                        <Typography.Text strong>{formatFen(r.amountFen)}</Typography.Text>
+                        <Tag color={r.status === 'active' ? 'green' : 'default'}>{label(RECURRING_STATUS, r.status, lang)}</Tag>
+                        <Typography.Text type="secondary">
+                          {t('give.earmark')}: {r.earmark.label}
+                        </Typography.Text>
+                        {r.nextChargeOn && <Typography.Text type="secondary">{t('give.pledges.nextCharge', { date: r.nextChargeOn })}</Typography.Text>}
+                      </Space>
+                    </List.Item>
+                  )}
+                />
+              ),
+            },
+          ]}
+        />
+      )}
+    </Card>
   );
 }
 
 function GiftItem({ gift }: { gift: Gift }) {
   const { t } = useI18n();
   return (
-    <List.Item>
+    <List.Item data-testid="gift" data-donation-id={gift.id} data-status={gift.status}>
       <Space direction="vertical" style={{ width: '100%' }}>
         <Space wrap>
           <Typography.Text strong style={{ fontSize: 16 }}>
@@ -143,7 +248,7 @@ function GiftItem({ gift }: { gift: Gift }) {
           <Typography.Text type="secondary">{dayjs(gift.createdAt).format('YYYY-MM-DD')}</Typography.Text>
           {gift.refundedFen !== '0' && <Tag color="orange">{t('give.refunded', { amount: formatFen(gift.refundedFen) })}</Tag>}
           {gift.receiptUrl && (
-            <a href={gift.receiptUrl} target="_blank" rel="noreferrer">
+            <a href={gift.receiptUrl} target="_blank" rel="noreferrer" download aria-label={t('give.receiptDownload')}>
               <FilePdfOutlined /> {t('give.receipt')}
             </a>
           )}
