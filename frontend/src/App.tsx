@@ -19,6 +19,9 @@ import { HouseholdRegisterPage } from './features/households/HouseholdRegisterPa
 import { HouseholdsPage } from './features/households/HouseholdsPage';
 import { OverdueVisitsPage } from './features/households/OverdueVisitsPage';
 import { MatchConsolePage } from './features/matching/MatchConsolePage';
+import { StockPage } from './features/stock/StockPage';
+import { OfflineDonationsPage } from './features/donations-offline/OfflineDonationsPage';
+import { VisitRateDashboardPage } from './features/dashboards/VisitRateDashboardPage';
 import { MyTasksPage, NearbyTasksPage, ScanPage, TaskManagePage } from './features/tasks/TasksPages';
 import { OpenNeedsPage } from './features/needs/OpenNeedsPage';
 import { TimeBankPage } from './features/timebank/TimeBankPage';
@@ -91,6 +94,9 @@ export function AppRoutes() {
         <Route path="/workstation/households/new" element={<HouseholdRegisterPage />} />
         <Route path="/workstation/households/:id" element={<HouseholdDetailPage />} />
         <Route path="/workstation/visits/overdue" element={<OverdueVisitsPage />} />
+        <Route path="/workstation/visits/dashboard" element={<VisitRateDashboardPage />} />
+        <Route path="/workstation/stock" element={<StockPage />} />
+        <Route path="/workstation/donations" element={<OfflineDonationsPage />} />
         <Route path="/needs" element={<OpenNeedsPage />} />
         <Route path="/workstation/matches" element={<MatchConsolePage />} />
         <Route path="/tasks" element={<NearbyTasksPage />} />

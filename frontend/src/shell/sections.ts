@@ -54,6 +54,7 @@ export const SECTIONS: readonly SectionDef[] = [
     screens: [
       { path: '/tasks/mine', label: 'shell.myTasks' },
       { path: '/workstation/visits/overdue', label: 'hh.overdue' },
+      { path: '/workstation/visits/dashboard', label: 'dash.title' },
       { path: '/workstation/households', label: 'hh.listTitle' },
     ],
   },
@@ -66,6 +67,9 @@ export const SECTIONS: readonly SectionDef[] = [
       { path: '/workstation/households', label: 'hh.listTitle' },
       { path: '/workstation/households/new', label: 'hh.register' },
       { path: '/workstation/visits/overdue', label: 'hh.overdue' },
+      { path: '/workstation/visits/dashboard', label: 'dash.title' },
+      { path: '/workstation/stock', label: 'stock.title' },
+      { path: '/workstation/donations', label: 'offline.title' },
     ],
   },
   { key: 'foundation', label: 'shell.foundation', roles: ['foundation_reviewer'], screens: [] },
