@@ -151,3 +151,32 @@ def test_opening_needs_a_manager_and_a_draft(make_task: Any, bob_volunteer_north
     with pytest.raises(ServiceError) as exc:
         service_task_open(actor=sam_social_worker_north, task_id=task.id)
     assert exc.value.code == "BAD_TRANSITION"
+
+
+def test_each_check_in_and_check_out_is_announced_for_the_leads_screen(regions: dict, make_task: Any,
+                                                                      bob_volunteer_north: Any, published: list,
+                                                                      django_capture_on_commit_callbacks: Any) -> None:
+    # given a task starting soon with two volunteers on it
+    other = make_volunteer("second@test.huzhu", regions["north"], regions["north_c1"])
+    task = make_task(starts_at=soon(minutes=30), slots=2)
+    task_claim(actor=bob_volunteer_north, task_id=task.id, idempotency_key="b")
+    task_claim(actor=other, task_id=task.id, idempotency_key="o")
+    published.clear()
+    # when both check in and one checks out, each in its own committed transaction
+    with django_capture_on_commit_callbacks(execute=True):
+        task_check_in(actor=bob_volunteer_north, token=issue_token(task.id), now=task.starts_at)
+    with django_capture_on_commit_callbacks(execute=True):
+        task_check_in(actor=other, token=issue_token(task.id), now=task.starts_at)
+    with django_capture_on_commit_callbacks(execute=True):
+        task_check_out(actor=bob_volunteer_north, token=issue_token(task.id),
+                       now=task.starts_at + timedelta(minutes=40))
+    # then the first arrival starts the task, the second is its own event, and so is the check-out
+    assert [(p["kind"], p["status"]) for p in published] == [
+        ("started", "in_progress"), ("checked_in", "in_progress"), ("checked_out", "in_progress")]
+    assert {p["task_id"] for p in published} == {task.id}
+    # a check-out refused (already checked out) announces nothing
+    published.clear()
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ServiceError):
+        task_check_out(actor=bob_volunteer_north, token=issue_token(task.id),
+                       now=task.starts_at + timedelta(minutes=41))
+    assert published == []

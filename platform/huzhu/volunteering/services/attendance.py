@@ -120,9 +120,11 @@ def _check_window(task: ServiceTask, at: datetime) -> None:
         raise VolunteeringError(E.CHECKIN_NOT_OPEN)
 
 
-def _start(task: ServiceTask, actor: Any, at: datetime) -> None:
+def _start(task: ServiceTask, actor: Any, at: datetime) -> bool:
     if _transition(task, Status.IN_PROGRESS, allowed_from=(Status.OPEN, Status.FULL), actor=actor, now=at):
         publish(task, "started")
+        return True
+    return False
 
 
 def _check_in(claim: TaskClaim, *, method: str, by: Any, at: datetime) -> Attendance:
@@ -133,7 +135,9 @@ def _check_in(claim: TaskClaim, *, method: str, by: Any, at: datetime) -> Attend
                             check_in_method=method, checked_in_by=by)
     attendance.full_clean()
     attendance.save()
-    _start(claim.task, by, at)
+    # the lead's attendance screen follows each arrival live (the first one also starts the task)
+    if not _start(claim.task, by, at):
+        publish(claim.task, "checked_in")
     return attendance
 
 
@@ -178,7 +182,9 @@ def task_check_out(*, actor: Any, token: str, task_id: int | None = None, now: d
         raise VolunteeringError(E.NOT_CHECKED_IN)
     if attendance.checked_out_at is None and claim.task.status != Status.IN_PROGRESS:
         raise VolunteeringError(E.CHECKIN_NOT_OPEN)
-    return _check_out(attendance, claim.task, method=Attendance.Method.QR, by=actor, at=at)
+    _check_out(attendance, claim.task, method=Attendance.Method.QR, by=actor, at=at)
+    publish(claim.task, "checked_out")  # the lead's screen shows the minutes to confirm without a reload
+    return attendance
 
 
 def _managed_claim(actor: Any, task_id: int, volunteer_id: int) -> tuple[ServiceTask, TaskClaim]:
@@ -218,7 +224,9 @@ def task_manual_check_out(*, actor: Any, task_id: int, volunteer_id: int, at: da
     attendance = Attendance.objects.select_for_update().filter(claim_id=claim.id).first()
     if attendance is None:
         raise VolunteeringError(E.NOT_CHECKED_IN, field="volunteerId")
-    return _check_out(attendance, task, method=Attendance.Method.MANUAL, by=actor, at=_manual_time(at, now))
+    _check_out(attendance, task, method=Attendance.Method.MANUAL, by=actor, at=_manual_time(at, now))
+    publish(task, "checked_out")
+    return attendance
 
 
 def _check_minutes(minutes: Any) -> int:
@@ -268,6 +276,7 @@ def attendance_auto_checkout(*, task_id: int, now: datetime | None = None) -> in
     for attendance in open_ones:
         _check_out(attendance, task, method=Attendance.Method.AUTO, by=None, at=task.ends_at, flagged=True)
     if open_ones:
+        publish(task, "checked_out")
         integrations.notify(
             user=task.lead, kind="attendance_flagged",
             title=_("%(n)s 位志愿者未签退:%(title)s") % {"n": len(open_ones), "title": task.title},
