@@ -64,7 +64,9 @@ class Query(graphene.ObjectType):
         )
 
     def resolve_goods_taxonomy(root: Any, _info: Any) -> list[GoodsItemType]:
-        return [GoodsItemType(key=i.key, category=i.category, item=i.item, name=i.name, unit=i.unit) for i in ITEMS]
+        # the plain value: graphene reads a TextChoices member as a Python enum and looks it up by its NAME
+        return [GoodsItemType(key=i.key, category=str(i.category), item=i.item, name=i.name, unit=i.unit)
+                for i in ITEMS]
 
     def resolve_public_disclosure(root: Any, _info: Any, year: int | None = None) -> PublicDisclosureType:
         if year is not None and not 2000 <= year <= 2100:
