@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import psycopg
 from django.db import connection, models
 from django.db.models import Case, F, QuerySet, Sum, Value, When
 from django.utils import timezone
@@ -119,6 +120,27 @@ class TransferResult:
     error: str | None
     balances: dict[int, Balance]
 
+
+_new = object.__new__
+
+
+def _balance_row(debits_posted: int, credits_posted: int, debits_pending: int, credits_pending: int) -> Balance:
+    """Balance(...) for the result rows of a batch: a frozen dataclass's __init__ sets each field through
+    object.__setattr__, which made building the results cost more than the rest of the client's work per
+    transfer. Same object, same fields; the instance stays frozen."""
+    balance = _new(Balance)
+    vars(balance).update(debits_posted=debits_posted, credits_posted=credits_posted, debits_pending=debits_pending,
+                         credits_pending=credits_pending)
+    return balance
+
+
+def _result_row(client_id: str, transfer_id: int | None, ok: bool, replayed: bool, error: str | None,
+                balances: dict[int, Balance]) -> TransferResult:
+    """TransferResult(...), built like _balance_row."""
+    result = _new(TransferResult)
+    vars(result).update(client_id=client_id, transfer_id=transfer_id, ok=ok, replayed=replayed, error=error,
+                        balances=balances)
+    return result
 
 
 # Amounts above this are refused: 10^15 is below 2^53, so an amount survives JSON and JavaScript intact, and a
@@ -254,14 +276,22 @@ _SQL_ONE = (
 def _run_one(req: TransferRequest, row: tuple[Any, ...]) -> TransferResult:
     """A single plain transfer through ledger_transfer_one (same checks and codes, far fewer statements)."""
     client_id, digest, debit, credit, amount, ledger, code, _kind, pending, timeout, _t, _r, _l, memo, _e = row
-    with connection.cursor() as cursor:
-        cursor.execute(_SQL_ONE, [client_id, digest, debit, credit, amount, ledger, code, pending, timeout, memo])
-        tid, replayed, error, did, ddp, dcp, ddpe, dcpe, cid, cdp, ccp, cdpe, ccpe = cursor.fetchone()
+    params = [client_id, digest, debit, credit, amount, ledger, code, pending, timeout, memo]
+    # A prepared statement on this connection (server-side binding, parsed and planned once per connection),
+    # through the psycopg connection under Django's: Django's cursors bind on the client, so the server would
+    # parse and plan the call anew each time. Errors still come out as django.db errors; the call runs in the
+    # caller's transaction like any other query.
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(_SQL_ONE, params, prepare=True)
+        fetched = cursor.fetchone()
+    assert fetched is not None  # the function returns exactly one row
+    tid, replayed, error, did, ddp, dcp, ddpe, dcpe, cid, cdp, ccp, cdpe, ccpe = fetched
     found: dict[int, Balance] = {}
     if did is not None and error is None:
-        found[did] = Balance(ddp, dcp, ddpe, dcpe)
-        found[cid] = Balance(cdp, ccp, cdpe, ccpe)
-    return TransferResult(req.client_id, tid, error is None, bool(replayed), error, found)
+        found[did] = _balance_row(ddp, dcp, ddpe, dcpe)
+        found[cid] = _balance_row(cdp, ccp, cdpe, ccpe)
+    return _result_row(req.client_id, tid, error is None, bool(replayed), error, found)
 
 
 def _run(
@@ -285,9 +315,9 @@ def _run(
         _, tid, replayed, error, did, ddp, dcp, ddpe, dcpe, cid, cdp, ccp, cdpe, ccpe = row
         found: dict[int, Balance] = {}
         if did is not None and error is None:
-            found[did] = Balance(ddp, dcp, ddpe, dcpe)
-            found[cid] = Balance(cdp, ccp, cdpe, ccpe)
-        results.append(TransferResult(req.client_id, tid, error is None, bool(replayed), error, found))
+            found[did] = _balance_row(ddp, dcp, ddpe, dcpe)
+            found[cid] = _balance_row(cdp, ccp, cdpe, ccpe)
+        results.append(_result_row(req.client_id, tid, error is None, bool(replayed), error, found))
     return results
 
 

@@ -106,8 +106,9 @@ def test_it_finds_a_rewritten_seal(ledger_with_history: dict[str, int]) -> None:
     # given a seal in the middle of the chain rewritten with a hash that matches its own (forged) digests
     first, second = Seal.objects.order_by("xid_from")[:2]
     behind_the_triggers(
-        "UPDATE ledger_seal SET digests = overlay(digests placing '\\x00'::bytea from 1 for 1), "
-        "hash = sha256(prev_hash || overlay(digests placing '\\x00'::bytea from 1 for 1)) WHERE id = %s",
+        # (the first byte flipped: a fixed byte would leave the 1 in 256 digests that start with it unchanged)
+        "UPDATE ledger_seal SET digests = set_byte(digests, 0, 255 - get_byte(digests, 0)), "
+        "hash = sha256(prev_hash || set_byte(digests, 0, 255 - get_byte(digests, 0))) WHERE id = %s",
         first.id,
     )
     report = integrity.verify()

@@ -420,10 +420,19 @@ def test_it_answers_a_single_plain_transfer_exactly_as_the_batch_path_does(book:
     for i, (debit, credit, amount, extra) in enumerate(cases):
         fields = {"debit_account_id": debit, "credit_account_id": credit, "amount": amount, "ledger": "TIME", **extra}
         # when the same request goes through the single-transfer function and through the batch function
+        before = api.balances([debit, credit])
         one = api._run([TransferRequest(client_id=f"parity-one-{i}", **fields)])[0]
+        after_one = api.balances([debit, credit])
         many = api._run([TransferRequest(client_id=f"parity-many-{i}", **fields)], single_path=False)[0]
         # then both answer alike
         assert (one.ok, one.error, one.replayed) == (many.ok, many.error, many.replayed), (i, one, many)
+        # and the single path's balances are those now stored (a refusal leaves both rows as they were: it
+        # moves them first and back again)
+        if one.ok:
+            assert one.balances == after_one and after_one != before, (i, one, before, after_one)
+        else:
+            assert after_one == before and one.balances == {}, (i, one, before, after_one)
+            assert not Transfer.objects.filter(client_id=f"parity-one-{i}").exists()
     # and so do a replay and a reuse of a client id with another body
     used = {"debit_account_id": book.issuer.id, "credit_account_id": book.bob.id, "ledger": "TIME"}
     for amount, expected in ((7, (True, None, True)), (8, (False, "IDEMPOTENCY_MISMATCH", False))):
