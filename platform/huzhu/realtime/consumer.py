@@ -27,6 +27,7 @@ import functools
 import json
 import logging
 import os
+import time
 from dataclasses import dataclass
 from inspect import isawaitable
 from typing import Any
@@ -50,7 +51,7 @@ from graphql import (
 )
 from graphql.execution.subscribe import create_source_event_stream
 
-from .hub import SlowConsumer, hub
+from .hub import STATS_EVERY, SlowConsumer, hub, lag
 from .subscriptions import Revoked
 
 log = logging.getLogger(__name__)
@@ -321,6 +322,8 @@ class GraphQLWSConsumer(AsyncWebsocketConsumer):
                 async for message in op.stream:
                     text = shared.get_or_build((message.get("id"), *key), functools.partial(self._render, op, message))
                     await self.send(text_data=prefix + text + "}")
+                    if STATS_EVERY and message.get("at"):
+                        lag("sent", (time.time() - message["at"]) * 1000)
                 await self._send(op_id, "complete")
         except Revoked:
             await self._send(op_id, "error", _error("PERMISSION_DENIED", "Your access to this stream was revoked."))
