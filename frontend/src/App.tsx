@@ -10,6 +10,10 @@ import { SignupPage } from './auth/SignupPage';
 import { VerifyEmailPage } from './auth/VerifyEmailPage';
 import { ErrorState, NotFound, PageLoading } from './components/QueryState';
 import { RulesPage } from './features/admin/RulesPage';
+import { FundMatchesPage } from './features/projects/FundMatchesPage';
+import { MonitoringPage } from './features/projects/MonitoringPage';
+import { ProjectDetailPage } from './features/projects/ProjectDetailPage';
+import { ProjectsPage } from './features/projects/ProjectsPage';
 import { MyGiftsPage } from './features/giving/MyGiftsPage';
 import { GivePage } from './features/giving/GivePage';
 import { DisclosurePage, PublicDisclosurePage } from './features/giving/DisclosurePage';
@@ -90,6 +94,10 @@ export function AppRoutes() {
         <Route path="/profile" element={<ProfilePage />} />
         <Route path="/notifications" element={<NotificationsPage />} />
         <Route path="/manage/rules" element={<RulesPage />} />
+        <Route path="/foundation/projects" element={<ProjectsPage />} />
+        <Route path="/foundation/projects/:id" element={<ProjectDetailPage />} />
+        <Route path="/foundation/matches" element={<FundMatchesPage />} />
+        <Route path="/foundation/monitoring" element={<MonitoringPage />} />
         <Route path="/workstation/households" element={<HouseholdsPage />} />
         <Route path="/workstation/households/new" element={<HouseholdRegisterPage />} />
         <Route path="/workstation/households/:id" element={<HouseholdDetailPage />} />

@@ -53,9 +53,9 @@ def test_it_proposes_the_projects_own_fund_for_its_gap(make_project, rita_review
                                                                           200_000)]
     assert proposals[0].score == 60 + 40 * 150_000 // 200_000
     assert published == [("match_proposed", {
-        "region_path": project.region.path, "object_key": f"ProjectFundProposal.{proposals[0].pk}",
-        "payload": {"kind": "project_fund", "proposal_id": proposals[0].pk, "project_id": project.pk,
-                    "score": proposals[0].score, "for_foundation": True}})]
+        "region_path": project.region.path, "object_key": f"MatchProposal.{proposals[0].pk}",
+        "payload": {"proposal_id": proposals[0].pk, "need_id": project.pk, "score": proposals[0].score,
+                    "for_foundation": True}})]
     # and running it again proposes nothing more (the open proposal already covers the fund)
     assert matching.propose_funds_for_project(project_id=project.pk) == []
 
@@ -129,9 +129,8 @@ def test_it_pays_an_accepted_proposal_into_the_project_account(make_project, rit
         "fund_proposed", "fund_accepted", "donations_received"]).values_list("kind")] == [
         "fund_proposed", "fund_accepted", "donations_received"]
     assert published[-1] == ("match_decided", {
-        "region_path": project.region.path, "object_key": f"ProjectFundProposal.{proposal.pk}",
-        "payload": {"kind": "project_fund", "proposal_id": proposal.pk, "project_id": project.pk,
-                    "decision": "accepted", "for_foundation": True}})
+        "region_path": project.region.path, "object_key": f"MatchProposal.{proposal.pk}",
+        "payload": {"proposal_id": proposal.pk, "decision": "accepted", "for_foundation": True}})
     # and the donor's trace names the project
     assert donation.trace.filter(stage="dispatched", project_id=project.pk).exists()
     # and the organisation can spend the donated money

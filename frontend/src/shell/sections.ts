@@ -72,7 +72,16 @@ export const SECTIONS: readonly SectionDef[] = [
       { path: '/workstation/donations', label: 'offline.title' },
     ],
   },
-  { key: 'foundation', label: 'shell.foundation', roles: ['foundation_reviewer'], screens: [] },
+  {
+    key: 'foundation',
+    label: 'shell.foundation',
+    roles: ['foundation_reviewer'],
+    screens: [
+      { path: '/foundation/projects', label: 'shell.projects' },
+      { path: '/foundation/matches', label: 'shell.fundMatches' },
+      { path: '/foundation/monitoring', label: 'shell.monitoring' },
+    ],
+  },
   {
     key: 'admin',
     label: 'shell.admin',

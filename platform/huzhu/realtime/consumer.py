@@ -27,7 +27,6 @@ import functools
 import json
 import logging
 import os
-import time
 from dataclasses import dataclass
 from inspect import isawaitable
 from typing import Any
@@ -51,7 +50,7 @@ from graphql import (
 )
 from graphql.execution.subscribe import create_source_event_stream
 
-from .hub import STATS_EVERY, SlowConsumer, hub, lag
+from .hub import SlowConsumer, hub
 from .subscriptions import Revoked
 
 log = logging.getLogger(__name__)
@@ -322,8 +321,6 @@ class GraphQLWSConsumer(AsyncWebsocketConsumer):
                 async for message in op.stream:
                     text = shared.get_or_build((message.get("id"), *key), functools.partial(self._render, op, message))
                     await self.send(text_data=prefix + text + "}")
-                    if STATS_EVERY and message.get("at"):
-                        lag("sent", (time.time() - message["at"]) * 1000)
                 await self._send(op_id, "complete")
         except Revoked:
             await self._send(op_id, "error", _error("PERMISSION_DENIED", "Your access to this stream was revoked."))

@@ -138,10 +138,8 @@ export const MatchRoundRunDocument = graphql(`
 export const MatchProposedLive = graphql(`
   subscription MatchProposedLive($regionId: ID!) {
     matchProposed(regionId: $regionId) {
-      kind
       proposalId
       needId
-      projectId
       score
       forFoundation
     }
@@ -151,9 +149,7 @@ export const MatchProposedLive = graphql(`
 export const MatchDecidedLive = graphql(`
   subscription MatchDecidedLive($regionId: ID!) {
     matchDecided(regionId: $regionId) {
-      kind
       proposalId
-      projectId
       decision
       forFoundation
     }
