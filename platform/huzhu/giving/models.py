@@ -5,8 +5,10 @@ Money never lives in these tables: amounts here are what was given, refunded and
 community, one household need) to one ledger account, so "money given to project A is only spent on project A"
 is the ledger account's balance, not a column someone could edit.
 
-Goods stock is a sum of append-only StockMovement rows (+received, +reserved, −released, −dispatched, …);
-StockItem holds no number, it is only the row that concurrent reservations of one item lock.
+Goods stock is a sum of append-only StockMovement rows (+received, +reserved, −released, −dispatched, …).
+StockItem is the row that concurrent reservations of one item lock, and it carries the running balance of those
+movements (on_hand, reserved), updated in the same transaction as each movement under that lock, so that
+matching finds available stock with an indexed read instead of summing the book on every call.
 """
 
 from __future__ import annotations
@@ -303,15 +305,36 @@ class GoodsDonation(models.Model):
 
 
 class StockItem(models.Model):
-    """One kind of goods at one workstation. Holds no quantity: it is the row a reservation locks."""
+    """One kind of goods at one workstation: the row a reservation locks, and the balance of its movements.
+
+    on_hand = Σ on_hand_delta and reserved = Σ reserved_delta of the item's StockMovement rows, kept so by
+    giving.services.goods._move (the only writer of movements), which updates them in the movement's
+    transaction while the row is locked. The book stays the record; the balance is what reads use.
+    """
 
     workstation = models.ForeignKey("people.Workstation", on_delete=models.PROTECT, related_name="stock_items")
     category = models.CharField(max_length=32, choices=GoodsCategory.choices)
     item = models.CharField(max_length=40)
     unit = models.CharField(max_length=8)
+    on_hand = models.IntegerField(default=0)
+    reserved = models.IntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["workstation", "category", "item"], name="stock_item_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["workstation", "category", "item"], name="stock_item_unique"),
+            # never more reserved than on hand, never negative: the database refuses an over-draw outright
+            models.CheckConstraint(condition=Q(reserved__gte=0) & Q(reserved__lte=models.F("on_hand")),
+                                   name="stock_item_balance_valid"),
+        ]
+        indexes = [
+            # matching's candidate search: items of some kinds with units available (a few per workstation)
+            models.Index(fields=["category", "item", "workstation"], name="stock_item_available_idx",
+                         condition=Q(on_hand__gt=models.F("reserved"))),
+        ]
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.reserved
 
     @property
     def item_key(self) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Collate, TruncMonth
 from django.utils import timezone
 
 from huzhu.people import access
@@ -122,18 +122,38 @@ def workstation_for_stock(*, actor: User, workstation_id: int) -> Workstation:
     return workstation
 
 
-def stock_rows(*, workstation: Workstation) -> list[StockRow]:
-    """On-hand and reserved per item: sums of the movements, one GROUP BY query."""
-    items = {i.pk: i for i in StockItem.objects.filter(workstation=workstation)}
-    sums = (StockMovement.objects.filter(stock_item__workstation=workstation).values("stock_item_id")
-            .annotate(o=Sum("on_hand_delta"), r=Sum("reserved_delta")))
-    by_item = {row["stock_item_id"]: row for row in sums}
+def stock_rows(*, workstation: Workstation, item_key: str | None = None) -> list[StockRow]:
+    """On-hand and reserved per item (the items' balances, kept equal to the sums of their movements)."""
+    items = StockItem.objects.filter(workstation=workstation)
+    if item_key is not None:
+        category, _, item = item_key.partition("/")
+        items = items.filter(category=category, item=item)
     rows = []
-    for pk, item in items.items():
-        row = by_item.get(pk, {"o": 0, "r": 0})
-        item.workstation = workstation
-        rows.append(StockRow(stock_item=item, on_hand=row["o"] or 0, reserved=row["r"] or 0))
+    for stock_item in items:
+        stock_item.workstation = workstation
+        rows.append(StockRow(stock_item=stock_item, on_hand=stock_item.on_hand, reserved=stock_item.reserved))
     return sorted(rows, key=lambda r: r.item_key)
+
+
+@dataclass(frozen=True)
+class StockDrift:
+    stock_item_id: int
+    balance: tuple[int, int]  # (on_hand, reserved) on the StockItem row
+    book: tuple[int, int]  # the same summed from its movements
+
+
+def stock_balance_drift(*, stock_item_ids: list[int] | None = None) -> list[StockDrift]:
+    """Items whose balance differs from the sum of their movements (the answer must always be empty).
+    One GROUP BY over the book: a check for tests, the benchmark and operators, not for request paths."""
+    items = StockItem.objects.all() if stock_item_ids is None else StockItem.objects.filter(pk__in=stock_item_ids)
+    balances = {pk: (o, r) for pk, o, r in items.values_list("pk", "on_hand", "reserved")}
+    movements = StockMovement.objects.all()
+    if stock_item_ids is not None:
+        movements = movements.filter(stock_item_id__in=stock_item_ids)
+    book = {row["stock_item_id"]: (row["o"], row["r"]) for row in movements.values("stock_item_id").annotate(
+        o=Sum("on_hand_delta"), r=Sum("reserved_delta")).order_by()}
+    return [StockDrift(stock_item_id=pk, balance=balance, book=book.get(pk, (0, 0)))
+            for pk, balance in sorted(balances.items()) if balance != book.get(pk, (0, 0))]
 
 
 def stock_list(*, actor: User, workstation_id: int) -> list[StockRow]:
@@ -206,31 +226,57 @@ class StockOffer:
     available: int
 
 
-def stock_candidates_for_need(*, need_id: int, region: Region | None = None) -> list[StockOffer]:
-    """Stock that could meet a goods need: items its category and item text map to, with units available,
-    at workstations within `region` (default: the need's street)."""
-    need = need_info(need_id)
-    if need is None or need.kind != "goods":
+def stock_candidates_for_need(*, need_id: int, region: Region | None = None, min_available: int = 1,
+                              nearest_first: bool = False, limit: int | None = None,
+                              only: tuple[int, str] | None = None) -> list[StockOffer]:
+    """Stock that could meet a goods need: items its category and item text map to, with at least
+    `min_available` units available, at workstations within `region` (default: the need's street); `only`
+    (workstation id, item key) narrows it to one stock line.
+
+    Order: most available first by default. nearest_first: workstations in the need's own community, then
+    in its street, then the rest; within each, by workstation id and item key (as strings compare in Python) —
+    with `limit`, the database keeps only that many, so a need in a street with a thousand fitting stock lines
+    reads a handful of rows.
+
+    Two queries: the need's goods fields and region path, then the items' balances through the partial index
+    stock_item_available_idx (kinds × units available) joined to the workstations' regions. No movement sums.
+    """
+    from huzhu.households.models import Need
+
+    need = (Need.objects.filter(pk=need_id)
+            .values("kind", "goods_category", "goods_item", "household__region__path").first())
+    if need is None or need["kind"] != "goods":
         return []
-    keys = item_keys_for_need(need.goods_category, need.goods_item)
-    if region is None:
-        street_id = need.region.ancestor_ids()[:2][-1]
-        region = Region.objects.get(pk=street_id)
-    pairs = [tuple(k.split("/", 1)) for k in keys]
+    keys = item_keys_for_need(need["goods_category"], need["goods_item"])
+    if only is not None:
+        keys = [k for k in keys if k == only[1]]
+    if not keys:
+        return []
+    parts = [p for p in need["household__region__path"].split(".") if p]
+    # the street the need lies in (or its district, for a need registered at district level)
+    reach = region.path if region is not None else ".".join(parts[:2]) + "."
     q = Q(pk__in=[])
-    for category, item in pairs:
-        q |= Q(stock_item__category=category, stock_item__item=item)
-    rows = (StockMovement.objects.filter(q, stock_item__workstation__region__path__startswith=region.path)
-            .values("stock_item__workstation_id", "stock_item__workstation__region__path", "stock_item__category",
-                    "stock_item__item")
-            .annotate(o=Sum("on_hand_delta"), r=Sum("reserved_delta")))
-    offers = [
-        StockOffer(workstation_id=r["stock_item__workstation_id"],
-                   region_path=r["stock_item__workstation__region__path"],
-                   item_key=f"{r['stock_item__category']}/{r['stock_item__item']}", available=r["o"] - r["r"])
-        for r in rows if r["o"] - r["r"] > 0
-    ]
-    return sorted(offers, key=lambda o: (-o.available, o.workstation_id, o.item_key))
+    for key in keys:
+        category, _, item = key.partition("/")
+        q |= Q(category=category, item=item)
+    qs = (StockItem.objects.filter(q, on_hand__gt=F("reserved"), workstation__region__path__startswith=reach)
+          .filter(on_hand__gte=F("reserved") + max(1, min_available)))
+    if only is not None:
+        qs = qs.filter(workstation_id=only[0])
+    columns = ("workstation_id", "workstation__region__path", "category", "item", "on_hand", "reserved")
+    if nearest_first:
+        near = [When(workstation__region__path__startswith=".".join(parts[:depth]) + ".", then=Value(depth))
+                for depth in (3, 2) if len(parts) >= depth]
+        rows = (qs.annotate(nearness=Case(*near, default=Value(0), output_field=IntegerField()))
+                .order_by("-nearness", "workstation_id", Collate("category", "C"), Collate("item", "C"))
+                .values_list(*columns))
+        return [StockOffer(workstation_id=ws, region_path=path, item_key=f"{category}/{item}",
+                           available=on_hand - reserved)
+                for ws, path, category, item, on_hand, reserved in (rows if limit is None else rows[:limit])]
+    offers = [StockOffer(workstation_id=ws, region_path=path, item_key=f"{category}/{item}",
+                         available=on_hand - reserved)
+              for ws, path, category, item, on_hand, reserved in qs.values_list(*columns)]
+    return sorted(offers, key=lambda o: (-o.available, o.workstation_id, o.item_key))[:limit]
 
 
 def service_pledges_for(*, service_type: str, region: Region) -> QuerySet[ServicePledge]:

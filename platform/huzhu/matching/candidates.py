@@ -76,31 +76,53 @@ def need_facts(need: Need, recent_help: int) -> NeedFacts:
                      region_path=need.household.region.path, recent_help_count=recent_help)
 
 
-def supplies_for_need(need: Need, *, rules: MatchingRules, now: datetime,
-                      exclude_keys: set[str] | None = None) -> list[Candidate]:
-    """Every supply that can meet the need, best first. Empty when the household is at its monthly cap."""
+def supplies_for_need(need: Need, *, rules: MatchingRules, now: datetime, exclude_keys: set[str] | None = None,
+                      limit: int | None = None, supply_key: str | None = None) -> list[Candidate]:
+    """The supplies that can meet the need, best first: all of them, the best `limit`, or only the one whose key
+    is `supply_key`. Empty when the household is at its monthly cap. Order: score, then (goods) workstation id
+    and item key, (money, service) supply key.
+
+    A street can hold a thousand stock lines that fit one need, so this stays cheap: a goods pair's score
+    depends on the stock line only through its distance to the need (same community, same street), so with
+    the usual weights (same community > same street > 0) the database returns the nearest `limit` lines in
+    this very order; and score_pair runs once per distinct SupplyFacts (a handful), the explanations
+    (Candidate objects) only for the candidates returned.
+    """
     exclude_keys = exclude_keys or set()
     recent, this_month = help_counts([need.household_id], now=now).get(need.household_id, (0, 0))
     if this_month >= rules.monthly_cap_per_household:
         return []
     facts = need_facts(need, recent)
     weights = rules.weights or {}
-    out: list[Candidate] = []
+    scored: dict[SupplyFacts, tuple[int, list[dict[str, object]]]] = {}
+    found: list[tuple[int, tuple[object, ...], str, str, str, SupplyFacts, dict[str, object]]] = []
 
-    def add(kind: str, key: str, region_path: str, supply: SupplyFacts, **kw: object) -> None:
-        if key in exclude_keys:
+    def add(kind: str, key: str, region_path: str, supply: SupplyFacts, tie: tuple[object, ...] = (),
+            **kw: object) -> None:
+        if key in exclude_keys or (supply_key is not None and key != supply_key):
             return
-        score, parts = score_pair(facts, supply, now=now, weights=weights)
-        out.append(Candidate(supply_kind=kind, supply_key=key, supply_region_path=region_path, score=score,
-                             components=[p.as_dict() for p in parts], **kw))  # type: ignore[arg-type]
+        if supply not in scored:
+            score, parts = score_pair(facts, supply, now=now, weights=weights)
+            scored[supply] = (score, [p.as_dict() for p in parts])
+        found.append((-scored[supply][0], tie or (key,), key, kind, region_path, supply, kw))
 
     if need.kind == "goods":
         quantity = need.quantity or 1
-        for offer in giving_selectors.stock_candidates_for_need(need_id=need.pk):
+        w = {**DEFAULT_WEIGHTS, **weights}
+        nearest = limit is not None and w["same_community"] > w["same_street"] > 0  # score order = nearness order
+        only = None
+        if supply_key is not None:
+            ws, _, item_key = supply_key.removeprefix("goods:").partition(":")
+            only = (int(ws), item_key) if ws.isdigit() else (0, "")
+        offers = giving_selectors.stock_candidates_for_need(
+            need_id=need.pk, min_available=quantity, only=only, nearest_first=nearest,
+            limit=limit + len(exclude_keys) if nearest and limit is not None else None)
+        for offer in offers:
             if offer.available >= quantity:
+                category, _, item = offer.item_key.partition("/")
                 add("goods", f"goods:{offer.workstation_id}:{offer.item_key}", offer.region_path,
-                    SupplyFacts(region_path=offer.region_path), workstation_id=offer.workstation_id,
-                    item_key=offer.item_key, quantity=quantity)
+                    SupplyFacts(region_path=offer.region_path), tie=(offer.workstation_id, category, item),
+                    workstation_id=offer.workstation_id, item_key=offer.item_key, quantity=quantity)
     elif need.kind == "money" and need.amount_fen:
         for fund_offer in giving_selectors.fund_candidates_for_need(need_id=need.pk):
             if fund_offer.available_fen >= need.amount_fen:
@@ -117,7 +139,13 @@ def supplies_for_need(need: Need, *, rules: MatchingRules, now: datetime,
             if pledge.minutes_per_month >= minutes:
                 add("service", f"service:{pledge.pk}", pledge.region.path,
                     SupplyFacts(region_path=pledge.region.path), pledge_id=pledge.pk, minutes=minutes)
-    return sorted(out, key=lambda c: (-c.score, c.supply_key))
+    found.sort(key=lambda f: (f[0], f[1]))
+    if limit is not None:
+        found = found[:limit]
+    return [Candidate(supply_kind=kind, supply_key=key, supply_region_path=region_path, score=-negative,
+                      components=[{**c, "params": dict(c["params"])} for c in scored[supply][1]],  # type: ignore[call-overload]
+                      **kw)  # type: ignore[arg-type]
+            for negative, _tie, key, kind, region_path, supply, kw in found]
 
 
 # --- supply → needs, in SQL -------------------------------------------------------------------------------

@@ -22,10 +22,10 @@ from datetime import datetime
 
 import numpy as np
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F
 from django.utils import timezone
 
-from huzhu.giving.models import Fund, ServicePledge, StockMovement
+from huzhu.giving.models import Fund, ServicePledge, StockItem
 from huzhu.giving.targets import need_categories
 from huzhu.giving.taxonomy import item_keys_for_need
 from huzhu.households.models import Need
@@ -82,12 +82,18 @@ class RoundInputs:
 
 
 def load_inputs(*, region: Region, now: datetime, monthly_cap: int) -> RoundInputs:
-    """Open needs without a proposal, and supplies with something available, within the region."""
+    """Open needs without a proposal, and supplies with something available, within the region.
+
+    Every list comes in a fixed order (by id): build_graph spreads needs over equal supplies in the order it
+    meets them, so rows in whatever order the database happens to return them made rounds over the same data
+    propose different pairs (and, through the stock repair, a different number of them).
+    """
     rows = list(
         Need.objects.filter(status="open", household__region__path__startswith=region.path)
         .values_list("id", "household_id", "kind", "household__category", "household__tags", "urgent", "opened_at",
                      "household__region__path", "goods_category", "goods_item", "quantity", "amount_fen",
                      "service_type", "minutes")
+        .order_by("id")
     )
     counts = help_counts(None, now=now)
     needs = []
@@ -98,20 +104,16 @@ def load_inputs(*, region: Region, now: datetime, monthly_cap: int) -> RoundInpu
         needs.append(RoundNeed(nid, hid, kind, category, list(tags or []), urgent, opened_at, path, gcat or "",
                                gitem or "", qty or 1, amount or 0, stype or "", minutes or 60, recent))
     supplies: list[RoundSupply] = []
-    stock = (StockMovement.objects.filter(stock_item__workstation__region__path__startswith=region.path)
-             .values("stock_item__workstation_id", "stock_item__workstation__region__path", "stock_item__category",
-                     "stock_item__item")
-             .annotate(o=Sum("on_hand_delta"), r=Sum("reserved_delta")))
-    for s in stock:
-        available = (s["o"] or 0) - (s["r"] or 0)
-        if available > 0:
-            key = f"{s['stock_item__category']}/{s['stock_item__item']}"
-            supplies.append(RoundSupply("goods", f"goods:{s['stock_item__workstation_id']}:{key}",
-                                        s["stock_item__workstation__region__path"], available,
-                                        workstation_id=s["stock_item__workstation_id"], item_key=key))
+    stock = (StockItem.objects.filter(on_hand__gt=F("reserved"), workstation__region__path__startswith=region.path)
+             .values_list("workstation_id", "workstation__region__path", "category", "item", "on_hand", "reserved")
+             .order_by("workstation_id", "category", "item"))
+    for workstation_id, path, category, item, on_hand, reserved in stock:
+        key = f"{category}/{item}"
+        supplies.append(RoundSupply("goods", f"goods:{workstation_id}:{key}", path, on_hand - reserved,
+                                    workstation_id=workstation_id, item_key=key))
     from ledger import api
 
-    funds = list(Fund.objects.exclude(kind=Fund.Kind.PROJECT).select_related("region"))
+    funds = list(Fund.objects.exclude(kind=Fund.Kind.PROJECT).select_related("region").order_by("id"))
     balances = api.balances([f.ledger_account_id for f in funds]) if funds else {}
     for f in funds:
         available = int(balances[f.ledger_account_id].available) if f.ledger_account_id in balances else 0
@@ -125,7 +127,7 @@ def load_inputs(*, region: Region, now: datetime, monthly_cap: int) -> RoundInpu
                   f.category if f.kind == Fund.Kind.CATEGORY else str(f.need_id or ""))
         supplies.append(RoundSupply("money", f"money:{f.ledger_account_id}", f.region.path if f.region else "",
                                     available, fund_account=f.ledger_account_id, fund_kind=f.kind, fund_target=target))
-    for p in ServicePledge.objects.filter(active=True).select_related("region"):
+    for p in ServicePledge.objects.filter(active=True).select_related("region").order_by("id"):
         if p.region.path.startswith(region.path) or region.path.startswith(p.region.path):
             supplies.append(RoundSupply("service", f"service:{p.pk}", p.region.path, p.minutes_per_month,
                                         pledge_id=p.pk, service_type=p.service_type))
@@ -209,7 +211,9 @@ def build_graph(inputs: RoundInputs, *, now: datetime, weights: dict[str, int], 
             money.append(j)
     available = [s.available for s in inputs.supplies]
     goods_keys: dict[tuple[str, str], list[str]] = {}
-    turns: dict[tuple[int, str], int] = defaultdict(int)
+    # how many needs drew on a pool (supply keys × region) so far: keyed by the keys' values, never by id() of
+    # a list (a service need's one-key list is a new object each time, and its address is the allocator's)
+    turns: dict[tuple[tuple[str, ...], str], int] = defaultdict(int)
     arc_need: list[int] = []
     arc_supply: list[int] = []
     arc_score: list[int] = []
@@ -250,8 +254,8 @@ def build_graph(inputs: RoundInputs, *, now: datetime, weights: dict[str, int], 
                 pool = [j for key in keys for j in table.get((key, ancestor), ())]
                 if not pool:
                     continue
-                turn = turns[(id(keys), ancestor)]  # how many needs drew on this pool before: rotate past them
-                turns[(id(keys), ancestor)] = turn + 1
+                turn = turns[(tuple(keys), ancestor)]  # how many needs drew on this pool before: rotate past them
+                turns[(tuple(keys), ancestor)] = turn + 1
                 offset = (turn * per_need) % len(pool)
                 for step in range(len(pool)):
                     j = pool[(offset + step) % len(pool)]

@@ -81,7 +81,7 @@ def propose_for_need(*, need_id: int, now: datetime | None = None) -> MatchPropo
         return None
     if MatchProposal.objects.filter(need_id=need_id, status="proposed").exists():
         return None
-    candidates = supplies_for_need(need, rules=rules_get(), now=now, exclude_keys=_rejected_keys(need_id))
+    candidates = supplies_for_need(need, rules=rules_get(), now=now, exclude_keys=_rejected_keys(need_id), limit=1)
     if not candidates:
         return None
     return _create_proposal(need, candidates[0])
@@ -97,7 +97,7 @@ def propose_for_goods_supply(*, workstation_id: int, item_key: str, now: datetim
     now = now or timezone.now()
     rules = rules_get()
     workstation = Workstation.objects.select_related("region").get(pk=workstation_id)
-    rows = [r for r in giving_selectors.stock_rows(workstation=workstation) if r.item_key == item_key]
+    rows = giving_selectors.stock_rows(workstation=workstation, item_key=item_key)
     available = rows[0].available if rows else 0
     supply_key = f"goods:{workstation_id}:{item_key}"
     need_ids = needs_for_goods(workstation_region_path=workstation.region.path, item_key=item_key,
@@ -108,10 +108,9 @@ def propose_for_goods_supply(*, workstation_id: int, item_key: str, now: datetim
                  .filter(pk__in=need_ids, status="open").order_by("id")):
         if MatchProposal.objects.filter(need_id=need.pk, status="proposed").exists():
             continue
-        candidate = next((c for c in supplies_for_need(need, rules=rules, now=now) if c.supply_key == supply_key),
-                         None)
-        if candidate is not None:  # re-scored by the same Python rules, so the explanation sums exactly
-            proposals.append(_create_proposal(need, candidate))
+        found = supplies_for_need(need, rules=rules, now=now, supply_key=supply_key, limit=1)
+        if found:  # re-scored by the same Python rules, so the explanation sums exactly
+            proposals.append(_create_proposal(need, found[0]))
     return proposals
 
 

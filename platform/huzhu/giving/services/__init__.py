@@ -44,6 +44,7 @@ from .goods import (
     stock_deliver,
     stock_dispatch,
     stock_level,
+    stock_level_from_movements,
     stock_release,
     stock_reserve,
     stock_write_off,
@@ -59,5 +60,5 @@ __all__ = [
     "general_fund", "goods_pledge_cancel", "goods_pledge_create", "goods_receive", "offline_donation_record",
     "receipt_number_next", "recurring_activate", "recurring_cancel", "recurring_charge_due", "recurring_create",
     "service_pledge_create", "service_pledge_set_active", "stock_deliver", "stock_dispatch", "stock_level",
-    "stock_release", "stock_reserve", "stock_write_off", "stripe_event_process",
+    "stock_level_from_movements", "stock_release", "stock_reserve", "stock_write_off", "stripe_event_process",
 ]

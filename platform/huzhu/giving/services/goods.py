@@ -5,7 +5,10 @@ the GoodsDonation rows: each movement names the lot it draws on (oldest lot firs
 trace knows that *their* quilt went to a household in 北街道1社区.
 
 Concurrency: every service that takes from stock locks the (workstation, item) StockItem row with
-SELECT … FOR UPDATE before summing, so of two reservations racing for the last unit exactly one sees it.
+SELECT … FOR UPDATE before reading its balance, so of two reservations racing for the last unit exactly one
+sees it. The balance on that row (on_hand, reserved) is the running sum of the item's movements: _move, the only
+writer of movements, updates it in the same statement pair and transaction, and the row's check constraint
+(0 ≤ reserved ≤ on_hand) makes the database refuse an over-draw even if a check here were wrong.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -59,6 +62,13 @@ def _staff_workstation(actor: User | None, workstation_id: int, *, field: str = 
 
 
 def stock_level(stock_item: StockItem) -> StockLevel:
+    """The item's balance as committed (or as this transaction left it): one primary-key read."""
+    on_hand, reserved = StockItem.objects.filter(pk=stock_item.pk).values_list("on_hand", "reserved").get()
+    return StockLevel(on_hand=on_hand, reserved=reserved)
+
+
+def stock_level_from_movements(stock_item: StockItem) -> StockLevel:
+    """The item's balance summed from its movement book: what stock_level must always equal (tests, checks)."""
     sums = StockMovement.objects.filter(stock_item=stock_item).aggregate(o=Sum("on_hand_delta"),
                                                                          r=Sum("reserved_delta"))
     return StockLevel(on_hand=sums["o"] or 0, reserved=sums["r"] or 0)
@@ -90,10 +100,9 @@ def _lock_item(workstation: Workstation, item_key: str, *, create: bool = False)
 
 
 def _changed(stock_item: StockItem) -> None:
-    level = stock_level(stock_item)
     workstation = stock_item.workstation
     publish.stock_changed(workstation_id=workstation.pk, region_path=workstation.region.path,
-                          item_key=stock_item.item_key, on_hand=level.on_hand)
+                          item_key=stock_item.item_key, on_hand=stock_item.on_hand)
 
 
 def _move(stock_item: StockItem, *, kind: str, quantity: int, lot_id: int, actor: User | None,
@@ -103,10 +112,16 @@ def _move(stock_item: StockItem, *, kind: str, quantity: int, lot_id: int, actor
         Kind.DISPATCHED: (-quantity, -quantity), Kind.DELIVERED: (0, 0), Kind.WRITTEN_OFF: (-quantity, 0),
     }
     deltas = table[kind]
-    return StockMovement.objects.create(
+    movement = StockMovement.objects.create(
         stock_item=stock_item, lot_id=lot_id, reservation=reservation, kind=kind, quantity=quantity,
         on_hand_delta=deltas[0], reserved_delta=deltas[1], reason=reason, actor=actor,
     )
+    if deltas != (0, 0):  # the running balance, in this transaction, on the row the caller has locked
+        StockItem.objects.filter(pk=stock_item.pk).update(on_hand=F("on_hand") + deltas[0],
+                                                          reserved=F("reserved") + deltas[1])
+        stock_item.on_hand += deltas[0]
+        stock_item.reserved += deltas[1]
+    return movement
 
 
 # --- pledges and receiving --------------------------------------------------------------------------------
@@ -217,7 +232,7 @@ def stock_write_off(
     quantity = _quantity(quantity)
     reason = check_text(reason, field="reason", max_length=500, required=True)
     stock_item = _lock_item(workstation, item_key)
-    if stock_level(stock_item).available < quantity:
+    if stock_item.available < quantity:  # read under the row lock taken by _lock_item
         raise GivingError(GivingErrorCode.INSUFFICIENT_STOCK, field="quantity")
     moves = []
     left = quantity
@@ -257,7 +272,7 @@ def stock_reserve(
         if (existing.stock_item_id, existing.quantity, existing.need_id) != (stock_item.pk, quantity, need_id):
             raise GivingError(GivingErrorCode.IDEMPOTENCY_MISMATCH, field="idempotencyKey")
         return existing
-    if stock_level(stock_item).available < quantity:
+    if stock_item.available < quantity:  # read under the row lock taken by _lock_item
         raise GivingError(GivingErrorCode.INSUFFICIENT_STOCK, field="quantity")
     reservation = StockReservation.objects.create(stock_item=stock_item, need_id=need_id, quantity=quantity,
                                                   idempotency_key=idempotency_key, created_by=actor)
