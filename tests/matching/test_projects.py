@@ -53,9 +53,9 @@ def test_it_proposes_the_projects_own_fund_for_its_gap(make_project, rita_review
                                                                           200_000)]
     assert proposals[0].score == 60 + 40 * 150_000 // 200_000
     assert published == [("match_proposed", {
-        "region_path": project.region.path, "object_key": f"MatchProposal.{proposals[0].pk}",
-        "payload": {"proposal_id": proposals[0].pk, "need_id": project.pk, "score": proposals[0].score,
-                    "for_foundation": True}})]
+        "region_path": project.region.path, "object_key": f"ProjectFundProposal.{proposals[0].pk}",
+        "payload": {"kind": "project_fund", "proposal_id": proposals[0].pk, "project_id": project.pk,
+                    "score": proposals[0].score, "for_foundation": True}})]
     # and running it again proposes nothing more (the open proposal already covers the fund)
     assert matching.propose_funds_for_project(project_id=project.pk) == []
 
@@ -129,8 +129,9 @@ def test_it_pays_an_accepted_proposal_into_the_project_account(make_project, rit
         "fund_proposed", "fund_accepted", "donations_received"]).values_list("kind")] == [
         "fund_proposed", "fund_accepted", "donations_received"]
     assert published[-1] == ("match_decided", {
-        "region_path": project.region.path, "object_key": f"MatchProposal.{proposal.pk}",
-        "payload": {"proposal_id": proposal.pk, "decision": "accepted", "for_foundation": True}})
+        "region_path": project.region.path, "object_key": f"ProjectFundProposal.{proposal.pk}",
+        "payload": {"kind": "project_fund", "proposal_id": proposal.pk, "project_id": project.pk,
+                    "decision": "accepted", "for_foundation": True}})
     # and the donor's trace names the project
     assert donation.trace.filter(stage="dispatched", project_id=project.pk).exists()
     # and the organisation can spend the donated money
@@ -233,10 +234,11 @@ def test_it_pays_a_proposal_once_when_two_reviewers_accept_at_once(make_project,
 
     from django.db import connection
 
-    # given one open proposal of ¥1,500
+    # given one open proposal of ¥1,500 (made online as the gift committed: this test commits for real)
     project = approve(make_project("north"), rita_reviewer)
     gift(alice_staff_north, workstations["north"], 150_000, key="g", project=project)
-    proposal = matching.propose_funds_for_project(project_id=project.pk)[0]
+    proposal = ProjectFundProposal.objects.get(project=project, status="proposed")
+    assert matching.propose_funds_for_project(project_id=project.pk) == []
     results: list[str] = []
     barrier = threading.Barrier(2)
 
@@ -260,3 +262,29 @@ def test_it_pays_a_proposal_once_when_two_reviewers_accept_at_once(make_project,
     assert sorted(results) == ["WRONG_STATE", "ok"]
     assert Disbursement.objects.count() == 1
     assert api.balance(project.ledger_account_id).posted == 150_000
+
+
+def test_a_gift_earmarked_to_a_project_proposes_its_fund_at_once(make_project, rita_reviewer, alice_staff_north,
+                                                                 workstations, published,
+                                                                 django_capture_on_commit_callbacks):
+    from huzhu.core.bulk import bulk_load
+
+    # given an approved project with a gap of ¥2,000
+    project = approve(make_project("north"), rita_reviewer)
+    published.clear()
+    # when ¥1,500 is given for it (and committed)
+    with django_capture_on_commit_callbacks(execute=True):
+        gift(alice_staff_north, workstations["north"], 150_000, key="online", project=project)
+    # then its own fund is proposed at once, for all of it, and foundation reviewers hear of it
+    proposals = list(ProjectFundProposal.objects.filter(project=project))
+    assert [(p.fund_key, p.amount_fen, p.gap_fen, p.status) for p in proposals] == [
+        (f"project:{project.pk}", 150_000, 200_000, "proposed")]
+    assert [(topic, kw["payload"]["proposal_id"]) for topic, kw in published] == [
+        ("match_proposed", proposals[0].pk)]
+    # and a general gift, or a project gift during the demo's bulk load, proposes nothing by itself
+    with django_capture_on_commit_callbacks(execute=True):
+        gift(alice_staff_north, workstations["north"], 1_000_000, key="general")
+    other = approve(make_project("north", name="助老送餐项目"), rita_reviewer)
+    with bulk_load(), django_capture_on_commit_callbacks(execute=True):
+        gift(alice_staff_north, workstations["north"], 50_000, key="bulk", project=other)
+    assert ProjectFundProposal.objects.count() == 1

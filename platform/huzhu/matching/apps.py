@@ -18,6 +18,8 @@ class MatchingConfig(AppConfig):
         from huzhu.giving import signals as giving_signals
 
         giving_signals.stock_received.connect(_stock_received, dispatch_uid="matching.stock_received")
+        # …and money given for a charity project is proposed to that project at once (its funding gap).
+        giving_signals.donation_succeeded.connect(_donation_succeeded, dispatch_uid="matching.donation_succeeded")
 
 
 def _need_opened(sender: Any, need_id: int, **kwargs: Any) -> None:
@@ -43,3 +45,21 @@ def _stock_received(sender: Any, workstation_id: int, item_key: str, **kwargs: A
         return
     with suppress(IntegrityError):  # a concurrent proposer took one of the needs first: harmless
         propose_for_goods_supply(workstation_id=workstation_id, item_key=item_key)
+
+
+def _donation_succeeded(sender: Any, donation_id: int, fund_kind: str, project_id: int | None,
+                        **kwargs: Any) -> None:
+    """After a gift's commit: a gift earmarked to a project proposes the project's fund for its gap. The gift
+    has committed already, so a failure here is logged, never raised into the payment's webhook or form."""
+    import logging
+
+    from huzhu.core.bulk import bulk_loading
+
+    if bulk_loading() or fund_kind != "project" or project_id is None:
+        return
+    from .projects import propose_funds_for_project
+
+    try:
+        propose_funds_for_project(project_id=project_id)
+    except Exception:  # noqa: BLE001 — the next gift, a decision or the periodic job proposes again
+        logging.getLogger(__name__).exception("online project fund proposal failed (donation %s)", donation_id)

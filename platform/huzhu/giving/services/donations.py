@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from huzhu.core.errors import MAX_FEN, check_text
-from huzhu.giving import publish, stripe_gateway
+from huzhu.giving import publish, signals, stripe_gateway
 from huzhu.giving.errors import GivingError, GivingErrorCode
 from huzhu.giving.models import Donation, DonationRefund, DonationTraceEvent, Fund
 from huzhu.giving.targets import need_info, project_info
@@ -130,6 +130,9 @@ def donation_succeed(donation: Donation, *, at: datetime | None = None, announce
     trace_add(stage=DonationTraceEvent.Stage.EARMARKED, donation=donation, at=at, amount_fen=donation.amount_fen,
               community=fund.region if fund.kind == Fund.Kind.REGION else None, project_id=fund.project_id,
               need_id=fund.need_id, beneficiary=label)
+    donation_id, fund_kind, project_id = donation.pk, fund.kind, fund.project_id
+    transaction.on_commit(lambda: signals.donation_succeeded.send(
+        Donation, donation_id=donation_id, fund_kind=fund_kind, project_id=project_id))
     if not announce:
         return donation
     from huzhu.giving import tasks
