@@ -28,4 +28,49 @@ export function story(env) {
       await context.close();
     }
   });
+
+  test('donor pledges goods to a workstation and a service, and finds both under my pledges', async () => {
+    const { context, page, problems } = await newPerson(env.browser, env.baseUrl);
+    const top = async (name) => {
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await env.shot(page, name);
+    };
+    try {
+      await login(page, 'donor1@huzhu.demo', env.demoPassword);
+      await page.getByRole('menuitem', { name: '我要捐赠' }).first().click();
+      await page.waitForURL('**/giving/give');
+      await page.getByRole('tab', { name: '捐物' }).click();
+      // submitting empty: each required field says so next to itself
+      await page.getByRole('button', { name: '提交物资认捐' }).click();
+      assert.ok((await page.getByText('请填写此项').count()) >= 2);
+      await page.getByRole('combobox', { name: '物资' }).click();
+      await page.locator('.ant-cascader-menu-item', { hasText: '衣物被褥' }).click();
+      await page.locator('.ant-cascader-menu-item', { hasText: '棉被' }).click();
+      await page.getByLabel('数量').fill('3');
+      await page.getByRole('combobox', { name: '送到哪个工作站' }).click();
+      await page.locator('.ant-select-item-option').first().click();
+      await top('donor-03-goods-pledge-form');
+      await page.getByRole('button', { name: '提交物资认捐' }).click();
+      await page.getByText('物资认捐已登记').waitFor();
+      await top('donor-04-goods-pledged');
+
+      await page.getByRole('tab', { name: '认捐服务' }).click();
+      await page.getByRole('combobox', { name: '服务类型' }).click();
+      await page.locator('.ant-select-item-option', { hasText: '陪同就医' }).click();
+      await page.getByRole('combobox', { name: '服务范围' }).click();
+      await page.locator('.ant-select-tree-treenode .ant-select-tree-title').first().click();
+      await page.getByRole('button', { name: '提交服务认捐' }).click();
+      await page.getByText('服务认捐已登记').waitFor();
+
+      await page.goto('/giving/mine');
+      await page.getByRole('heading', { name: '我的认捐' }).waitFor();
+      await page.getByText(/棉被 × 3/).first().waitFor();
+      await page.getByRole('tab', { name: /服务认捐/ }).click();
+      await page.getByText('陪同就医').first().waitFor();
+      await top('donor-05-my-pledges');
+      assert.deepEqual(quiet(problems), []);
+    } finally {
+      await context.close();
+    }
+  });
 }

@@ -24,6 +24,11 @@ async function typeCard(page, number) {
 }
 
 export function story(env) {
+  // from the top of the page (the shell's header is sticky: a scrolled full-page shot repeats it mid-page)
+  const shot = async (page, name) => {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    return env.shot(page, name);
+  };
   test('donor pays by card; my gifts, open in another tab, shows the gift received without reload; receipt and disclosure', async () => {
     const { context, page: gifts, problems } = await newPerson(env.browser, env.baseUrl);
     try {
@@ -37,11 +42,14 @@ export function story(env) {
       await gifts.evaluate(() => {
         window.__noReload = 'still here';
       });
-      await env.shot(gifts, 'card-01-my-gifts-before');
+      await shot(gifts, 'card-01-my-gifts-before');
 
       // tab 2: give ¥100 once, to the general fund
       const give = await context.newPage();
       give.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+      give.on('console', (msg) => {
+        if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
+      });
       await give.goto('/giving/give');
       await give.getByRole('heading', { name: '我要捐赠' }).waitFor();
       await give.getByText('在线支付已开启').waitFor();
@@ -57,16 +65,16 @@ export function story(env) {
 
       // a declined card: the server's typed error (CARD_DECLINED) appears next to the card field
       await typeCard(give, '4000000000000002');
-      await env.shot(give, 'card-02-give-form');
+      await shot(give, 'card-02-give-form');
       await give.getByRole('button', { name: '支付 ¥100.00' }).click();
       await give.getByText('银行卡被拒绝或未通过验证,请换一张卡再试。').waitFor({ timeout: 30_000 });
-      await env.shot(give, 'card-03-declined');
+      await shot(give, 'card-03-declined');
 
       // the test card 4242 4242 4242 4242 pays the same pending gift
       await typeCard(give, '4242424242424242');
       await give.getByRole('button', { name: '支付 ¥100.00' }).click();
       await give.getByText('支付已提交').waitFor({ timeout: 30_000 });
-      await env.shot(give, 'card-04-paid');
+      await shot(give, 'card-04-paid');
 
       // tab 1: localstripe's signed webhook reached the server; the trace event arrived over the websocket
       await gifts.bringToFront();
@@ -77,7 +85,7 @@ export function story(env) {
       assert.equal(await gifts.evaluate(() => window.__noReload), 'still here', 'my gifts was not reloaded');
       await received.getByText('已到账').first().waitFor();
       await gifts.getByText('去向实时更新').waitFor();
-      await env.shot(gifts, 'card-05-my-gifts-received-live');
+      await shot(gifts, 'card-05-my-gifts-received-live');
 
       // its receipt is a PDF
       const href = await received.getByRole('link', { name: '下载票据（PDF）' }).getAttribute('href');
@@ -90,8 +98,44 @@ export function story(env) {
       await gifts.waitForURL('**/giving/disclosure');
       await gifts.getByRole('heading', { name: '收入明细' }).waitFor();
       await gifts.locator('.ant-table-row, .ant-empty').first().waitFor();
-      await env.shot(gifts, 'card-06-disclosure');
+      await shot(gifts, 'card-06-disclosure');
       assert.deepEqual(quiet(problems), []);
+    } catch (err) {
+      // what each tab showed when it failed
+      for (const [i, p] of context.pages().entries()) await env.shot(p, `card-failed-tab${i + 1}`).catch(() => {});
+      console.log(`# problems: ${JSON.stringify(problems)}`);
+      throw err;
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a 3-D Secure card: Stripe.js’s confirmCardPayment runs the bank’s check (localstripe’s dialog), then the gift is received', async () => {
+    const { context, page, problems } = await newPerson(env.browser, env.baseUrl);
+    try {
+      await login(page, 'donor1@huzhu.demo', env.demoPassword);
+      await page.goto('/giving/give');
+      await page.getByRole('heading', { name: '我要捐赠' }).waitFor();
+      await page.getByLabel('捐赠金额（元）').fill('66.6');
+      await page.getByText('按需求类别定向').click();
+      await page.getByRole('combobox', { name: '需求类别' }).click();
+      await page.locator('.ant-select-item-option', { hasText: '助学' }).click();
+      await typeCard(page, '4000002500003155');
+      await page.getByRole('button', { name: '支付 ¥66.60' }).click();
+      // localstripe's stand-in for the bank's 3-D Secure page
+      await page.getByRole('button', { name: 'Complete authentication' }).click({ timeout: 30_000 });
+      await page.getByText('支付已提交').waitFor({ timeout: 30_000 });
+      await shot(page, 'card-08-3ds-paid');
+      await page.getByRole('button', { name: '查看我的捐赠' }).click();
+      const gift = page.locator('[data-testid="gift"][data-status="succeeded"]', { hasText: '¥66.60' }).first();
+      await gift.waitFor({ timeout: 30_000 });
+      await gift.getByText('定向:助学').first().waitFor();
+      await shot(page, 'card-09-3ds-received');
+      assert.deepEqual(quiet(problems), []);
+    } catch (err) {
+      await env.shot(page, 'card-failed-3ds').catch(() => {});
+      console.log(`# problems: ${JSON.stringify(problems)}`);
+      throw err;
     } finally {
       await context.close();
     }
@@ -107,7 +151,7 @@ export function story(env) {
       assert.ok(!page.url().includes('/login'));
       const text = await page.locator('body').innerText();
       assert.doesNotMatch(text, /\d{17}[\dX]/, 'no ID number on the public page');
-      await env.shot(page, 'card-07-public-disclosure');
+      await shot(page, 'card-07-public-disclosure');
       assert.deepEqual(quiet(problems), []);
     } finally {
       await context.close();

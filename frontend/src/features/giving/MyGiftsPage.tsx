@@ -259,6 +259,7 @@ function GiftItem({ gift }: { gift: Gift }) {
             direction="vertical"
             aria-label={t('give.trace')}
             current={gift.trace.length - 1}
+            status="finish"
             items={gift.trace.map((step) => ({
               title: step.stageLabel,
               description: [
