@@ -190,3 +190,37 @@ def test_it_keeps_balances_exact_when_large_batches_and_single_transfers_mix() -
     final = api.balances(accounts)
     assert all(b.available >= 0 for b in final.values())
     assert sum(b.posted for b in final.values()) == 20 * 50
+
+
+def test_it_posts_a_large_batch_once_when_clients_send_it_at_the_same_moment() -> None:
+    # given one batch of 100 transfers (large: it looks its client ids up before taking its turn) that 6 clients
+    # send at once, and the first request of each client's copy reused for another body in a 7th client's batch
+    issuer = api.account_open(ledger="TIME", code="lb-issuer", debits_must_not_exceed_credits=False)
+    accounts = [api.account_open(ledger="TIME", code=f"lb-{i}").id for i in range(10)]
+    batch = [TransferRequest(f"lb-{j}", issuer.id, accounts[j % 10], 1 + j % 7, "TIME") for j in range(100)]
+
+    def send(i: int) -> list[tuple[bool, bool, str | None]]:
+        requests = list(batch)
+        if i == 6:
+            requests = [TransferRequest(f"lb-{j}", issuer.id, accounts[(j + 1) % 10], 1 + j % 7, "TIME")
+                        for j in range(100)]
+        return [(r.ok, r.replayed, r.error) for r in api.create_transfers(requests)]
+
+    # when they all post
+    results = run_threads(7, send)
+    assert not [r for r in results if isinstance(r, BaseException)], results
+    # then the batch exists once: either the 7th client's bodies or the others', never both, never twice
+    assert Transfer.objects.filter(client_id__in=[f"lb-{j}" for j in range(100)]).count() == 100
+    same = results[:6]
+    if all(error == "IDEMPOTENCY_MISMATCH" for _ok, _replayed, error in results[6]):
+        # one of the six posted it and the other five replayed every request
+        assert sum(all(ok and not replayed for ok, replayed, _e in r) for r in same) == 1
+        assert sum(all(ok and replayed for ok, replayed, _e in r) for r in same) == 5
+    else:
+        # the 7th posted first: every copy of the six was refused as a different body
+        assert all(ok and not replayed for ok, replayed, _e in results[6])
+        assert all(error == "IDEMPOTENCY_MISMATCH" for r in same for _ok, _replayed, error in r)
+    # and the balances count each transfer once
+    expected = sum(1 + j % 7 for j in range(100))
+    assert sum(b.posted for b in api.balances(accounts).values()) == expected
+    assert -api.balance(issuer.id).posted == expected
