@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, type HTMLAttributes } from 'react';
 import { Alert, Badge, Button, Card, Checkbox, Col, Form, Input, List, Row, Segmented, Select, Space, Table, Tag, Typography } from 'antd';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { useMutation, useQuery, useSubscription, type CombinedError } from 'urql';
@@ -309,7 +309,8 @@ function CheckinQr({ taskId }: { taskId: string }) {
       <img src={qr.svgDataUri} alt={t('task.qrTitle')} style={{ width: 240, height: 240 }} />
       <Typography.Text type="secondary">{t('task.qrHint', { seconds })}</Typography.Text>
       <Typography.Text copyable={{ text: qr.token }} code style={{ wordBreak: 'break-all' }} data-testid="qr-token">
-        {qr.token.slice(0, 16)}…
+        {/* its end (the signature and time) changes with every code; its start is the same for the whole task */}
+        …{qr.token.slice(-12)}
       </Typography.Text>
     </Space>
   );
@@ -321,7 +322,8 @@ export function TaskManagePage() {
   const { id = '' } = useParams();
   const [{ data, fetching, error }, refetch] = useQuery({ query: TaskDetailDocument, variables: { id } });
   const reload = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
-  useLiveTasks(reload);
+  // arrivals, check-outs and confirmations are announced per task: the table follows them without a reload
+  const live = useLiveTasks(reload);
   const [form] = Form.useForm<{ visitNotes?: string }>();
   const errors = useFieldErrors(form, { known: ['visitNotes'] });
   const [confirmState, confirm] = useMutation(HoursConfirmDocument);
@@ -340,6 +342,8 @@ export function TaskManagePage() {
     reload();
   };
   const claims = task.claims.filter((c) => c.status === 'claimed');
+  // a completed or cancelled task takes no more check-ins and has nothing left to confirm
+  const active = task.status === 'open' || task.status === 'full' || task.status === 'in_progress';
   return (
     <Space direction="vertical" style={{ width: '100%' }} size={12}>
       <Card title={<h1 className="card-title">{task.title}</h1>}>
@@ -347,18 +351,19 @@ export function TaskManagePage() {
           {when(task)} · {task.region.name} · {label(TASK_STATUS, task.status, lang)}
         </Typography.Text>
       </Card>
-      {task.isLead && (
+      {task.isLead && active && (
         <Card title={t('task.qrTitle')}>
           <CheckinQr taskId={task.id} />
         </Card>
       )}
-      <Card title={t('task.attendance')}>
+      <Card title={t('task.attendance')} extra={live ? <Badge status="processing" text={t('task.attendanceLive')} /> : null}>
         <Table
           rowKey="id"
           size="small"
           pagination={false}
           scroll={{ x: true }}
           dataSource={claims}
+          onRow={() => ({ 'data-testid': 'attendance-row' }) as HTMLAttributes<HTMLElement>}
           locale={{ emptyText: <EmptyState description={t('app.empty')} /> }}
           columns={[
             { title: t('task.volunteer'), render: (_v, c) => c.volunteer.displayName },
@@ -367,13 +372,23 @@ export function TaskManagePage() {
               title: t('task.checkedOutAt'),
               render: (_v, c) => (c.attendance?.checkedOutAt ? dayjs(c.attendance.checkedOutAt).format('HH:mm') : '—'),
             },
-            { title: t('task.minutes'), render: (_v, c) => (c.attendance ? formatMinutes(c.attendance.creditedMinutes ?? c.attendance.minutes, lang) : '—') },
-            { title: t('task.confirmedAt'), render: (_v, c) => (c.attendance?.confirmedAt ? dayjs(c.attendance.confirmedAt).format('MM-DD HH:mm') : '—') },
+            {
+              // minutes exist once the volunteer has checked out (before that the 0 would read as "served nothing")
+              title: t('task.minutes'),
+              render: (_v, c) =>
+                c.attendance?.checkedOutAt ? formatMinutes(c.attendance.creditedMinutes ?? c.attendance.minutes, lang) : '—',
+            },
+            {
+              title: t('task.confirmedAt'),
+              render: (_v, c) => (
+                <span data-testid="confirmed-at">{c.attendance?.confirmedAt ? dayjs(c.attendance.confirmedAt).format('MM-DD HH:mm') : '—'}</span>
+              ),
+            },
           ]}
         />
-        {task.canManage && (
+        {done && <Alert type="success" showIcon message={done} style={{ marginTop: 12 }} role="status" />}
+        {task.canManage && active && (
           <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} id="hours-confirm" style={{ marginTop: 12 }}>
-            {done && <Alert type="success" showIcon message={done} style={{ marginBottom: 12 }} role="status" />}
             {errors.formErrors.map((m) => (
               <Alert key={m} type="error" showIcon message={m} style={{ marginBottom: 12 }} />
             ))}
