@@ -29,6 +29,7 @@ import { VisitRateDashboardPage } from './features/dashboards/VisitRateDashboard
 import { MyTasksPage, NearbyTasksPage, ScanPage, TaskManagePage } from './features/tasks/TasksPages';
 import { OpenNeedsPage } from './features/needs/OpenNeedsPage';
 import { TimeBankPage } from './features/timebank/TimeBankPage';
+import { TimeBankActionsPage } from './features/timebank-actions/TimeBankActionsPage';
 import { NotificationsPage } from './features/notifications/NotificationsPage';
 import { ProfilePage } from './features/profile/ProfilePage';
 import { I18nProvider, useI18n } from './i18n/I18nProvider';
@@ -115,6 +116,7 @@ export function AppRoutes() {
         <Route path="/giving/give" element={<GivePage />} />
         <Route path="/giving/disclosure" element={<DisclosurePage />} />
         <Route path="/volunteer/timebank" element={<TimeBankPage />} />
+        <Route path="/volunteer/timebank/give-redeem" element={<TimeBankActionsPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

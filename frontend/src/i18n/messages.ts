@@ -241,6 +241,7 @@ export const zh = {
   'tb.serviceDate': '服务日期',
   'tb.at': '时间',
   'tb.live': '余额实时更新',
+  'tb.giveRedeem': '赠与与兑换',
 
   'give.myGifts': '我的捐赠',
   'give.onlineOff': '在线支付未开启',
@@ -719,6 +720,7 @@ export const en: Record<MessageKey, string> = {
   'tb.serviceDate': 'Service date',
   'tb.at': 'When',
   'tb.live': 'Balance updates live',
+  'tb.giveRedeem': 'Give and redeem hours',
   'give.myGifts': 'My gifts',
   'give.onlineOff': 'Online payment is off',
   'give.onlineOffBody': 'Online payment is not available here yet. You can give cash, a bank transfer or goods at your nearest charity workstation; they record it and issue a receipt.',

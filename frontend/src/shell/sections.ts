@@ -43,6 +43,7 @@ export const SECTIONS: readonly SectionDef[] = [
       { path: '/tasks/mine', label: 'shell.myTasks' },
       { path: '/scan', label: 'shell.scan' },
       { path: '/volunteer/timebank', label: 'tb.title' },
+      { path: '/volunteer/timebank/give-redeem', label: 'tb.giveRedeem' },
       { path: '/needs', label: 'needs.openTitle' },
       { path: '/profile', label: 'shell.profile' },
     ],

@@ -1,8 +1,10 @@
 import '@testing-library/jest-dom/vitest';
 import { afterEach } from 'vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 
 afterEach(() => cleanup());
+// findBy*/waitFor give up after 1 s by default: too short for antd forms on a shared, loaded 2-core machine
+configure({ asyncUtilTimeout: 15_000 });
 
 // antd reads these browser APIs that jsdom lacks
 if (!window.matchMedia) {
