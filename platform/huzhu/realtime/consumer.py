@@ -27,6 +27,7 @@ import functools
 import json
 import logging
 import os
+import time
 from dataclasses import dataclass
 from inspect import isawaitable
 from typing import Any
@@ -40,17 +41,20 @@ from django.http import HttpRequest
 from django.utils import translation
 from graphql import (
     ExecutionResult,
+    FieldNode,
     GraphQLError,
     OperationType,
+    Visitor,
     execute,
     get_operation_ast,
     parse,
     specified_rules,
     validate,
+    visit,
 )
 from graphql.execution.subscribe import create_source_event_stream
 
-from .hub import SlowConsumer, hub
+from .hub import STATS_EVERY, SlowConsumer, hub, lag
 from .subscriptions import Revoked
 
 log = logging.getLogger(__name__)
@@ -87,6 +91,44 @@ def _parse_and_validate(query: str) -> tuple[Any, tuple[GraphQLError, ...]]:
     except GraphQLError as exc:
         return None, (exc,)
     return document, tuple(validate(_schema(), document, _rules()))
+
+
+_USES_VARIABLES: dict[tuple[str, str | None], bool] = {}
+
+
+def _result_uses_variables(query: str, operation_name: str | None, document: Any) -> bool:
+    """Whether an event's result can depend on the operation's variables. Not when they are used only as
+    arguments of the root subscription fields (`taskChanged(regionId: $r) { ... }`): those choose the stream,
+    and event types resolve from the event alone — so subscribers of different regions share one rendering
+    of an event (one per document, not one per document and region). Fragments: assumed to depend."""
+    key = (query, operation_name)
+    found = _USES_VARIABLES.get(key)
+    if found is None:
+        operation = get_operation_ast(document, operation_name)
+        if operation is None or len(document.definitions) != 1:
+            found = True
+        else:
+            in_root_arguments = sum(
+                _variables_in(argument.value)
+                for selection in operation.selection_set.selections if isinstance(selection, FieldNode)
+                for argument in selection.arguments or ()
+            )
+            found = _variables_in(operation.selection_set) != in_root_arguments
+        if len(_USES_VARIABLES) > 1024:
+            _USES_VARIABLES.clear()
+        _USES_VARIABLES[key] = found
+    return found
+
+
+def _variables_in(node: Any) -> int:
+    found = [0]
+
+    class Counter(Visitor):
+        def enter_variable(self, *_args: Any) -> None:
+            found[0] += 1
+
+    visit(node, Counter())
+    return found[0]
 
 
 def _errors(errors: list[GraphQLError] | None) -> list[dict[str, Any]]:
@@ -316,11 +358,16 @@ class GraphQLWSConsumer(AsyncWebsocketConsumer):
                     await self._send(op_id, "complete")
                     return
                 shared = hub().results
-                key = (op.query, op.operation_name, json.dumps(op.variables, sort_keys=True, default=str))
+                key: tuple = (op.query, op.operation_name)
+                if _result_uses_variables(op.query, op.operation_name, op.document):
+                    key += (json.dumps(op.variables, sort_keys=True, default=str),)
                 prefix = f'{{"id":{json.dumps(op_id)},"type":"next","payload":'
+                send = self._raw_send()
                 async for message in op.stream:
                     text = shared.get_or_build((message.get("id"), *key), functools.partial(self._render, op, message))
-                    await self.send(text_data=prefix + text + "}")
+                    await send({"type": "websocket.send", "text": prefix + text + "}"})
+                    if STATS_EVERY and message.get("at"):
+                        lag("sent", (time.time() - message["at"]) * 1000)
                 await self._send(op_id, "complete")
         except Revoked:
             await self._send(op_id, "error", _error("PERMISSION_DENIED", "Your access to this stream was revoked."))
@@ -337,6 +384,17 @@ class GraphQLWSConsumer(AsyncWebsocketConsumer):
                 await op.stream.aclose()
             if self.operations.get(op_id) is asyncio.current_task():
                 del self.operations[op_id]
+
+    def _raw_send(self) -> Any:
+        """The server's own ASGI send, below Channels' session middleware: that wrapper checks whether the
+        session changed on every message (it saves only on HTTP responses), a cost per event and subscriber."""
+        send = self.base_send
+        while True:
+            wrapper = getattr(send, "__self__", None)
+            inner = getattr(wrapper, "real_send", None)
+            if inner is None or type(wrapper).__name__ != "InstanceSessionWrapper":
+                return send
+            send = inner
 
     def _execute_query(self, op: _Operation) -> Any:
         with translation.override(self.language):

@@ -1,4 +1,4 @@
-"""The per-process fan-out hub, and a per-process cache of users' role grants that is never older than 1 s.
+"""The per-process fan-out hub, and a per-process cache of users' role grants, invalidated by access events.
 
 Why a hub and not one channel-layer channel per websocket: with channels-redis every group_send costs a
 Redis call per member channel, and large groups dropped messages in older versions. Here each ASGI process
@@ -15,6 +15,7 @@ because realtime event types resolve from the event payload only, never from the
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import time
@@ -28,17 +29,60 @@ from channels.layers import get_channel_layer
 
 log = logging.getLogger(__name__)
 
-GRANT_TTL = float(os.environ.get("HUZHU_RT_GRANT_TTL", "1.0"))  # s: a revoked role stops a stream within it
-REFRESH_EVERY = float(os.environ.get("HUZHU_RT_GRANT_REFRESH", "0.4"))  # s between background re-reads of grants
+# s: grants older than this are never used (the bound for access changes that were not announced, see GrantCache)
+GRANT_MAX_AGE = float(os.environ.get("HUZHU_RT_GRANT_MAX_AGE", "5.0"))
+REFRESH_EVERY = float(os.environ.get("HUZHU_RT_GRANT_REFRESH", "1.0"))  # s between background checks of grants
 GROUP_REFRESH = 3600.0  # channels-redis forgets group members after group_expiry (1 day): re-add hourly
 QUEUE_LIMIT = 1000  # events waiting for one slow subscription before it is stopped
 
 
 # Counters of this process, logged at exit (a server's log then says where its time went).
-STATS: dict[str, float] = {"events": 0, "grant_waits": 0, "refreshes": 0, "full_reads": 0, "refresh_seconds": 0.0}
+STATS: dict[str, float] = {"events": 0, "grant_waits": 0, "invalidations": 0, "refreshes": 0, "full_reads": 0,
+                           "refresh_seconds": 0.0}
 
 
 STATS_EVERY = float(os.environ.get("HUZHU_RT_STATS_EVERY", "0"))  # s; >0: log STATS that often (benchmark)
+
+# Where an event's time goes, in ms (recorded only with STATS_EVERY > 0, logged with STATS as percentiles):
+# "hub" commit → dispatch by this process's hub, "sent" commit → written to a subscriber's socket,
+# "grant_wait" an event waiting for a grant read, "loop" the event loop's lateness (a 10 ms timer), "gc" / "gc2"
+# pauses of the young / full collections.
+LAGS: dict[str, list[float]] = {"hub": [], "sent": [], "grant_wait": [], "loop": [], "gc": [], "gc2": []}
+
+
+def lag(kind: str, ms: float) -> None:
+    if STATS_EVERY:
+        LAGS[kind].append(ms)
+
+
+def lag_summary() -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for kind, values in LAGS.items():
+        if values:
+            ordered = sorted(values)
+            n = len(ordered)
+            out[kind] = {"n": n, "p50": round(ordered[n // 2], 1), "p99": round(ordered[min(n - 1, int(n * 0.99))], 1),
+                         "max": round(ordered[-1], 1)}
+    return out
+
+
+async def _watch_loop() -> None:
+    """Records how late a 10 ms timer fires (a blocked or starved event loop) and GC pause lengths."""
+    import gc
+
+    started: list[float] = []
+
+    def on_gc(phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            started[:] = [time.perf_counter()]
+        elif started:
+            lag("gc2" if info.get("generation") == 2 else "gc", (time.perf_counter() - started[0]) * 1000)
+
+    gc.callbacks.append(on_gc)
+    while True:
+        before = time.perf_counter()
+        await asyncio.sleep(0.01)
+        lag("loop", (time.perf_counter() - before - 0.01) * 1000)
 
 
 class SlowConsumer(Exception):
@@ -71,6 +115,7 @@ class Hub:
         self.joined: set[str] = set()  # the groups this hub's channel is in (see _rejoin)
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._task: asyncio.Task | None = None
+        self._watcher: asyncio.Task | None = None
         self._lock = asyncio.Lock()
         self._db_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="huzhu-realtime-db")
         self.grants = GrantCache(self.db)
@@ -88,6 +133,8 @@ class Hub:
             if self.channel is None:
                 self.channel = await self.layer.new_channel("rt-hub.")
                 self._task = asyncio.ensure_future(self._run())
+                if STATS_EVERY:
+                    self._watcher = asyncio.ensure_future(_watch_loop())
             for group in listener.groups:
                 self.members.setdefault(group, set()).add(listener)
             await self._rejoin()
@@ -108,7 +155,9 @@ class Hub:
         the topmost regions (a district group already carries its streets' and communities' events), so each
         event reaches this process once. New groups are joined before old ones are left (no gap; the
         overlap is de-duplicated by event id)."""
-        wanted = cover(self.members)
+        from .events import ACCESS_GROUP
+
+        wanted = cover(self.members) | {ACCESS_GROUP}  # access announcements (GrantCache.invalidate), always
         assert self.channel is not None
         for group in wanted - self.joined:
             await self.layer.group_add(group, self.channel)
@@ -143,10 +192,20 @@ class Hub:
         self._seen[event_id] = None
         if len(self._seen) > 20000:
             self._seen.popitem(last=False)
-        self.received += 1
-        STATS["events"] += 1
         from . import events
 
+        if message.get("topic") == events.ACCESS:
+            user_id = (message.get("payload") or {}).get("user_id")
+            if isinstance(user_id, int):
+                self.grants.invalidate(user_id)
+            return
+        self.received += 1
+        STATS["events"] += 1
+        if STATS_EVERY and self.received == 1:  # loop and GC figures from the first event on, not the connecting
+            for kind in ("loop", "gc", "gc2"):
+                LAGS[kind].clear()
+        if STATS_EVERY and message.get("at"):
+            lag("hub", (time.time() - message["at"]) * 1000)
         targets: set[Listener] = set()
         for group in events.groups_for(
             message["topic"],
@@ -180,6 +239,21 @@ def cover(groups: Any) -> set[str]:
 
 
 _hubs: dict[int, Hub] = {}
+_frozen = False
+
+
+def _freeze_heap() -> None:
+    """Once per process, when the first hub starts (Django, the apps and the GraphQL schema are loaded): move
+    every object alive now out of the cyclic GC's reach (gc.freeze). They live as long as the process, and
+    scanning them in every full collection paused the event loop for tens of milliseconds — a pause every
+    subscriber of the process waits through."""
+    global _frozen
+    if not _frozen and os.environ.get("HUZHU_RT_GC_FREEZE", "1") == "1":
+        import gc
+
+        _frozen = True
+        gc.collect()
+        gc.freeze()
 
 
 def hub() -> Hub:
@@ -187,6 +261,7 @@ def hub() -> Hub:
     loop = asyncio.get_running_loop()
     found = _hubs.get(id(loop))
     if found is None or found.loop is not loop:
+        _freeze_heap()
         found = _hubs[id(loop)] = Hub()
         found.loop = loop
     return found
@@ -207,24 +282,35 @@ class Access:
     grants: list[tuple[str, str]]
     at: float
     generation: int = -1  # the background full read that produced it (-1: read on demand, never extended)
+    _user: Any = field(default=None, repr=False, compare=False)
 
     def as_user(self) -> Any:
-        """An unsaved User carrying these grants, for huzhu.people.access (no query is made through it)."""
-        from huzhu.people import access
-        from huzhu.people.models import User
+        """An unsaved User carrying these grants, for huzhu.people.access (no query is made through it). Built
+        once per entry, not once per event: every subscriber's check of every event goes through it."""
+        if self._user is None:
+            from huzhu.people import access
+            from huzhu.people.models import User
 
-        user = User(id=self.user_id, is_active=self.is_active, is_superuser=self.is_superuser)
-        setattr(user, access._CACHE_ATTR, list(self.grants))
-        return user
+            user = User(id=self.user_id, is_active=self.is_active, is_superuser=self.is_superuser)
+            setattr(user, access._CACHE_ATTR, list(self.grants))
+            self._user = user
+        return self._user
 
 
 class GrantCache:
-    """Users' grants, never older than GRANT_TTL when used.
+    """Users' grants, kept off the event path.
 
-    The grants of every user with a live subscription in this process are re-read in ONE query every
-    REFRESH_EVERY seconds in the background, so an event normally finds them fresh and waits for no query;
-    if the refresh falls behind (a slow database), the event waits for a fresh read instead of using stale
-    grants. Misses in the same loop tick are also read in one query.
+    An access change made through the ORM (a RoleGrant saved or deleted, a User's is_active/is_superuser saved)
+    is announced on commit (events.access_changed, connected in apps.py); the hub then drops that user's entry
+    at once (`invalidate`), so the user's next event waits for a fresh read of that one user: a revoked role
+    stops the stream at the first event after the commit. Reads that started before the announcement are not
+    trusted for that user.
+
+    Changes the ORM does not announce (raw SQL, queryset.update, a Redis outage eating the announcement) are
+    caught by the background refresh: the grants of every user with a live subscription in this process are
+    checked by ONE fingerprint query every REFRESH_EVERY seconds (re-read when it changed), and an entry is never
+    used older than GRANT_MAX_AGE — if the refresh falls that far behind (a stuck database), events wait for a
+    read instead. Misses in the same loop tick are read in one query.
     """
 
     def __init__(self, db: Callable[..., Any]) -> None:
@@ -232,6 +318,7 @@ class GrantCache:
         self._entries: dict[int, Access] = {}
         self._in_use: dict[int, int] = {}
         self._pending: dict[int, asyncio.Future] = {}
+        self._invalidated: dict[int, float] = {}  # user → time.monotonic() of the last access announcement
         self._scheduled = False
         self._refresher: asyncio.Task | None = None
 
@@ -247,20 +334,50 @@ class GrantCache:
         else:
             self._in_use.pop(user_id, None)
             self._entries.pop(user_id, None)
+            self._invalidated.pop(user_id, None)
+
+    def invalidate(self, user_id: int) -> None:
+        """The user's access changed (announced after the commit): forget the cached grants, and read them again
+        now, so that the user's next event usually finds them fresh."""
+        if user_id not in self._in_use:
+            return
+        STATS["invalidations"] += 1
+        self._invalidated[user_id] = time.monotonic()
+        self._entries.pop(user_id, None)
+        asyncio.ensure_future(self._prefetch(user_id))
+
+    async def _prefetch(self, user_id: int) -> None:
+        try:
+            await self.get(user_id)
+        except Exception:  # the next event retries the read (and reports its failure)
+            log.warning("realtime: re-reading the grants of user %s failed", user_id)
+
+    def _usable(self, entry: Access | None) -> bool:
+        return (entry is not None and entry.at >= self._invalidated.get(entry.user_id, -1.0)
+                and time.monotonic() - entry.at <= GRANT_MAX_AGE)
 
     async def get(self, user_id: int) -> Access:
         entry = self._entries.get(user_id)
-        if entry is not None and time.monotonic() - entry.at <= GRANT_TTL:
+        if self._usable(entry):
+            assert entry is not None
             return entry
         STATS["grant_waits"] += 1
-        future = self._pending.get(user_id)
-        if future is None:
-            future = asyncio.get_running_loop().create_future()
-            self._pending[user_id] = future
-            if not self._scheduled:
-                self._scheduled = True
-                asyncio.ensure_future(self._flush())
-        return await asyncio.shield(future)
+        waited = time.perf_counter()
+        try:
+            while True:
+                future = self._pending.get(user_id)
+                if future is None:
+                    future = asyncio.get_running_loop().create_future()
+                    self._pending[user_id] = future
+                    if not self._scheduled:
+                        self._scheduled = True
+                        asyncio.ensure_future(self._flush())
+                fresh: Access = await asyncio.shield(future)
+                if fresh.at >= self._invalidated.get(user_id, -1.0):
+                    return fresh
+                # read before the latest announcement for this user (it may miss the change): read again
+        finally:
+            lag("grant_wait", (time.perf_counter() - waited) * 1000)
 
     async def _read(self, user_ids: list[int]) -> dict[int, Access]:
         started = time.monotonic()  # the grants are as old as the moment the query started
@@ -288,6 +405,8 @@ class GrantCache:
 
     def _store(self, entry: Access) -> None:
         current = self._entries.get(entry.user_id)
+        if entry.at < self._invalidated.get(entry.user_id, -1.0):
+            return  # started before an announced change of this user's access
         if (current is None or current.at <= entry.at) and entry.user_id in self._in_use:
             self._entries[entry.user_id] = entry
 
@@ -301,6 +420,7 @@ class GrantCache:
             if STATS_EVERY and time.monotonic() - logged > STATS_EVERY:
                 logged = time.monotonic()
                 log.warning("realtime stats: %s", {k: round(v, 3) for k, v in STATS.items()})
+                log.warning("realtime lags: %s", json.dumps(lag_summary()))
             user_ids = list(self._in_use)
             if not user_ids:
                 continue

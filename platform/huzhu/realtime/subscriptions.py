@@ -1,9 +1,10 @@
 """Subscription fields and their event types.
 
 Each field is authorised with huzhu.people.access when the client subscribes AND again on every event, with
-grants at most 1 s old (hub.GrantCache): a role revoked mid-connection stops the stream with an `error`
-message (code PERMISSION_DENIED). Event-level rules (a foundation-only proposal is not shown to staff who
-are not reviewers, ...) skip the event silently instead.
+the process's cached grants (hub.GrantCache: dropped when a change of the user's access is announced on
+commit, checked in the background otherwise): a role revoked mid-connection stops the stream at its next
+event with an `error` message (code PERMISSION_DENIED). Event-level rules (a foundation-only proposal is not
+shown to staff who are not reviewers, ...) skip the event silently instead.
 
 Rule for every event type here: resolve from the event payload (a dict) only, never from info.context —
 one execution result is shared by all local subscribers with the same document and variables.
@@ -55,32 +56,97 @@ class TaskChangedEvent(graphene.ObjectType):
         return gid("ServiceTask", root["task_id"])  # the volunteering type's relay name
 
 
+class MatchSubjectKind(graphene.Enum):
+    """What a match event is about."""
+
+    class Meta:
+        name = "MatchSubjectKind"
+
+    NEED = events.MATCH_NEED
+    PROJECT_FUND = events.MATCH_PROJECT_FUND
+
+    @property
+    def description(self) -> str:
+        if self == MatchSubjectKind.NEED:
+            return 'A supply for a household need: proposalId is a "MatchProposal", needId a "Need" (staff).'
+        return 'A fund for a charity project: proposalId is a "ProjectFundProposal", projectId a "CharityProject".'
+
+
+def _match_kind(root: dict) -> str:
+    # Events published before "kind" existed: a foundation event was always a project fund match.
+    return root.get("kind") or (events.MATCH_PROJECT_FUND if root.get("for_foundation") else events.MATCH_NEED)
+
+
+def _proposal_gid(root: dict) -> str:
+    kind = _match_kind(root)
+    return gid("ProjectFundProposal" if kind == events.MATCH_PROJECT_FUND else "MatchProposal", root["proposal_id"])
+
+
+def _project_pk(root: dict) -> int | None:
+    if _match_kind(root) != events.MATCH_PROJECT_FUND:
+        return None
+    return root.get("project_id", root.get("need_id"))  # older foundation events carried it as need_id
+
+
 class MatchProposedEvent(graphene.ObjectType):
+    """A proposed match. `kind` says what was matched, and the ids are typed accordingly: a household need
+    (MatchProposal + Need) or a charity project's funding (ProjectFundProposal + CharityProject)."""
+
     class Meta:
         name = "MatchProposedEvent"
 
-    proposal_id = graphene.ID(required=True)
-    need_id = graphene.ID(required=True, description='Relay id of type "Need".')
+    kind = graphene.Field(MatchSubjectKind, required=True)
+    proposal_id = graphene.ID(required=True, description='Relay id of a "MatchProposal" (kind NEED) or of a '
+                                                         '"ProjectFundProposal" (kind PROJECT_FUND).')
+    need_id = graphene.ID(description='Relay id of type "Need" (kind NEED; null otherwise).')
+    project_id = graphene.ID(description='Relay id of type "CharityProject" (kind PROJECT_FUND; null otherwise).')
     score = graphene.Int(required=True)
-    for_foundation = graphene.Boolean(required=True)
+    for_foundation = graphene.Boolean(required=True, description="Shown to foundation reviewers (kind PROJECT_FUND).")
+
+    def resolve_kind(root: dict, _info: Any) -> str:
+        return _match_kind(root)
 
     def resolve_proposal_id(root: dict, _info: Any) -> str:
-        return gid("MatchProposal", root["proposal_id"])
+        return _proposal_gid(root)
 
-    def resolve_need_id(root: dict, _info: Any) -> str:
+    def resolve_need_id(root: dict, _info: Any) -> str | None:
+        if _match_kind(root) != events.MATCH_NEED or root.get("need_id") is None:
+            return None
         return gid("Need", root["need_id"])
+
+    def resolve_project_id(root: dict, _info: Any) -> str | None:
+        pk = _project_pk(root)
+        return gid("CharityProject", pk) if pk is not None else None
+
+    def resolve_for_foundation(root: dict, _info: Any) -> bool:
+        return _match_kind(root) == events.MATCH_PROJECT_FUND
 
 
 class MatchDecidedEvent(graphene.ObjectType):
+    """A decided match; `kind` and the typed ids as in MatchProposedEvent."""
+
     class Meta:
         name = "MatchDecidedEvent"
 
-    proposal_id = graphene.ID(required=True)
+    kind = graphene.Field(MatchSubjectKind, required=True)
+    proposal_id = graphene.ID(required=True, description='Relay id of a "MatchProposal" (kind NEED) or of a '
+                                                         '"ProjectFundProposal" (kind PROJECT_FUND).')
+    project_id = graphene.ID(description='Relay id of type "CharityProject" (kind PROJECT_FUND; null otherwise).')
     decision = graphene.String(required=True)
     for_foundation = graphene.Boolean(required=True)
 
+    def resolve_kind(root: dict, _info: Any) -> str:
+        return _match_kind(root)
+
     def resolve_proposal_id(root: dict, _info: Any) -> str:
-        return gid("MatchProposal", root["proposal_id"])
+        return _proposal_gid(root)
+
+    def resolve_project_id(root: dict, _info: Any) -> str | None:
+        pk = _project_pk(root)
+        return gid("CharityProject", pk) if pk is not None else None
+
+    def resolve_for_foundation(root: dict, _info: Any) -> bool:
+        return _match_kind(root) == events.MATCH_PROJECT_FUND
 
 
 class DonationTraceEvent(graphene.ObjectType):
@@ -170,6 +236,7 @@ class EventStream:
         self.rule = rule
         self._hub = hub()
         self._closed = False
+        self._allowed_by: Access | None = None  # the grants entry that last passed rule.still_allowed
 
     async def start(self) -> EventStream:
         self._hub.grants.hold(self.user_id)
@@ -187,8 +254,12 @@ class EventStream:
                 raise SlowConsumer()
             message = await self.listener.queue.get()
             current = await self._hub.grants.get(self.user_id)
-            if not current.is_active or not self.rule.still_allowed(current):
-                raise Revoked()
+            if current is not self._allowed_by:
+                # An Access entry's grants never change (a re-read or an announced change makes a new entry), so
+                # the stream-level check runs once per entry, not once per event.
+                if not current.is_active or not self.rule.still_allowed(current):
+                    raise Revoked()
+                self._allowed_by = current
             if self.rule.wants(current, message):
                 return message
 
@@ -277,7 +348,8 @@ async def _region_stream(info: Any, topic: str, region_id: str, roles: Any, want
 
 
 def _match_wants(current: Access, message: dict[str, Any]) -> bool:
-    roles = MATCH_FOUNDATION_ROLES if message["payload"].get("for_foundation") else MATCH_STAFF_ROLES
+    fund = _match_kind(message["payload"]) == events.MATCH_PROJECT_FUND
+    roles = MATCH_FOUNDATION_ROLES if fund else MATCH_STAFF_ROLES
     return access.has_role_at_path(current.as_user(), roles, message.get("region_path") or "")
 
 
