@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import gc
 import json
 import os
 import random
@@ -314,7 +315,8 @@ def produce(mode: str, rate: float, seconds: float, plan_file: Path, out_file: P
                     events.task_changed(task_id=task_id, region_path=path, status="open", slots_left=n % 5,
                                         kind="claimed")
                     t0 = time.time()
-                sent[str(task_id)] = {"t0": t0, "path": path}
+                # t1: COMMIT done and the event PUBLISHed (on_commit runs inside the atomic block's exit)
+                sent[str(task_id)] = {"t0": t0, "t1": time.time(), "path": path}
             else:
                 user_id = rng.choice(targets)
                 with transaction.atomic():
@@ -384,6 +386,22 @@ async def poll_phase(plan: dict[str, Any], ports: list[int], seconds: float) -> 
     return {"seen": seen, "latencies": latencies, "errors": errors}
 
 
+async def _watch_harness_loop(lags: list[float]) -> None:
+    while True:
+        before = time.perf_counter()
+        await asyncio.sleep(0.01)
+        lags.append((time.perf_counter() - before - 0.01) * 1000)
+
+
+def server_lags(log: Path) -> dict[str, Any]:
+    """The last "realtime lags" line a server logged (hub.py, HUZHU_RT_STATS_EVERY): per-stage percentiles."""
+    found: dict[str, Any] = {}
+    for line in log.read_text(errors="replace").splitlines():
+        if line.startswith("realtime lags: "):
+            found = json.loads(line[len("realtime lags: "):])
+    return found
+
+
 def pct(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
@@ -416,6 +434,13 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
         Client.session = None
     try:
         report["connect_seconds"] = round(await connect_all(clients), 1)
+        # The harness stands for 1,000 separate browsers: its own full GC passes over 1,000 connections' objects
+        # would stall every client at once and be counted as delivery latency. Freeze what exists now (the
+        # connections live until the end), and report the harness's loop lateness beside the latencies.
+        gc.collect()
+        gc.freeze()
+        harness_lags: list[float] = []
+        watcher = asyncio.ensure_future(_watch_harness_loop(harness_lags))
 
         # idle: the connections open and subscribed, nothing happening
         await asyncio.sleep(2)
@@ -451,6 +476,16 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
                 got.add(task_id)
                 received += 1
                 latencies.append((t - event["t0"]) * 1000)
+        commit_publish = [(v["t1"] - v["t0"]) * 1000 for v in sent.values()]
+        report["stages"] = {
+            "commit_publish_ms": {"p50": round(pct(commit_publish, 50), 1), "p99": round(pct(commit_publish, 99), 1),
+                                  "max": round(max(commit_publish), 1)},
+            "servers": [server_lags(tmp / f"server{i}.log") for i in range(len(servers))],
+        }
+        watcher.cancel()
+        report["stages"]["harness_loop_late_ms"] = {"p50": round(pct(harness_lags, 50), 1),
+                                                   "p99": round(pct(harness_lags, 99), 1),
+                                                   "max": round(max(harness_lags, default=0), 1)}
         report["push"] = {
             "events": len(sent), "achieved_rate": round(produced["achieved_rate"], 1),
             "expected_deliveries": expected, "received": received, "lost": expected - received,
@@ -460,7 +495,9 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
         }
         await asyncio.gather(*(client.close() for client in clients))
 
-        # polling baseline
+        # polling baseline (--poll-seconds 0 skips it, for quick comparisons of push variants)
+        if args.poll_seconds <= 0:
+            return report
         c0, w0 = cpu_seconds(procs), time.monotonic()
         producer = run_producer("poll", args.rate, args.poll_seconds, plan_file, tmp, seed + 1)
         polled = await poll_phase(plan, [p for p, _ in servers], args.poll_seconds + 1)
@@ -495,7 +532,7 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def print_report(r: dict[str, Any], wall: float) -> None:
-    push, poll = r["push"], r["poll"]
+    push, poll = r["push"], r.get("poll")
     print(f"realtime: {r['clients']} websocket clients on {r['processes']} uvicorn processes + Redis "
           f"(connected in {r['connect_seconds']} s), {push['events']} events at {push['achieved_rate']}/s")
     print(f"  push    commit→receipt p50 {push['p50_ms']} ms  p99 {push['p99_ms']} ms  max {push['max_ms']} ms  "
@@ -503,7 +540,20 @@ def print_report(r: dict[str, Any], wall: float) -> None:
     print(f"          deliveries {push['received']}/{push['expected_deliveries']}  lost {push['lost']}  "
           f"stray/duplicate {push['stray_or_duplicate']}  server CPU {r['push_cpu_percent']} %  "
           f"(client harness {r['harness_cpu_percent']} %)")
+    stages = r.get("stages", {})
+    if stages:
+        c = stages["commit_publish_ms"]
+        h = stages.get("harness_loop_late_ms", {})
+        print(f"  stages  producer COMMIT+PUBLISH p50 {c['p50']} ms  p99 {c['p99']} ms  max {c['max']} ms;  harness "
+              f"loop late p50 {h.get('p50')} p99 {h.get('p99')} max {h.get('max')} ms")
+        for i, lags in enumerate(stages["servers"]):
+            parts = "  ".join(f"{k} p50 {v['p50']} p99 {v['p99']} max {v['max']} (n {v['n']})"
+                              for k, v in lags.items())
+            print(f"          server{i} (ms from commit; loop/gc/grant_wait as durations): {parts}")
     print(f"  idle    server CPU with {r['clients']} connections subscribed: {r['idle_cpu_percent']} % (of one core)")
+    if poll is None:
+        print(f"  (polling baseline skipped; total {wall:.0f} s)")
+        return
     print(f"  polling {r['clients']} clients × 1/s: {poll['requests_per_second']} req/s served, "
           f"response p50 {poll['response_p50_ms']} ms p99 {poll['response_p99_ms']} ms, errors {poll['errors']}, "
           f"server CPU {poll['server_cpu_percent']} %")

@@ -6,8 +6,8 @@ The candidates are giving.selectors.fund_candidates_for_project: the project's o
 the general fund — never another project's fund, and giving.fund_disburse refuses one anyway (EARMARK_MISMATCH).
 
 Proposals are projects.models.ProjectFundProposal rows (matching's MatchProposal is tied to household needs),
-announced live to foundation reviewers (events.match_proposed(..., for_foundation=True); the event's need_id
-is the project id and its proposal_id the ProjectFundProposal id). Accepting pays the amount out of the fund
+announced live to foundation reviewers (events.fund_match_proposed / fund_match_decided: kind "project_fund",
+proposal_id a ProjectFundProposal id, project_id the CharityProject id). Accepting pays the amount out of the fund
 into the project through giving.services.fund_disburse(project_id=...) and moves it into the project's own
 account (projects.services.project_donations_receive), in one transaction.
 
@@ -59,8 +59,8 @@ def score_offer(*, own_fund: bool, amount_fen: int, gap_fen: int) -> tuple[int, 
 def _publish_proposed(proposal: ProjectFundProposal, region_path: str) -> None:
     from huzhu.realtime import events
 
-    events.match_proposed(proposal_id=proposal.pk, region_path=region_path, need_id=proposal.project_id,
-                          score=proposal.score, for_foundation=True)
+    events.fund_match_proposed(proposal_id=proposal.pk, region_path=region_path, project_id=proposal.project_id,
+                               score=proposal.score)
 
 
 def _announce(proposal: ProjectFundProposal, region_path: str) -> Any:
@@ -71,8 +71,8 @@ def _announce(proposal: ProjectFundProposal, region_path: str) -> Any:
 def _publish_decided(proposal: ProjectFundProposal, region_path: str) -> None:
     from huzhu.realtime import events
 
-    events.match_decided(proposal_id=proposal.pk, region_path=region_path, decision=proposal.status,
-                         for_foundation=True)
+    events.fund_match_decided(proposal_id=proposal.pk, region_path=region_path, project_id=proposal.project_id,
+                              decision=proposal.status)
 
 
 @transaction.atomic

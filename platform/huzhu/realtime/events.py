@@ -38,8 +38,13 @@ DONATION_TRACE = "donation_trace"
 LEDGER_BALANCE = "ledger_balance"
 STOCK_CHANGED = "stock_changed"
 NOTIFICATION = "notification"
+# Internal: a user's access (role grants, active/superuser flags) changed; every hub drops its cached grants of
+# that user at once (hub.GrantCache.invalidate), so a revoked role stops a stream at its next event.
+ACCESS = "access"
+ACCESS_GROUP = "rt.access.all"
 
-TOPICS = (TASK_CHANGED, MATCH_PROPOSED, MATCH_DECIDED, DONATION_TRACE, LEDGER_BALANCE, STOCK_CHANGED, NOTIFICATION)
+TOPICS = (TASK_CHANGED, MATCH_PROPOSED, MATCH_DECIDED, DONATION_TRACE, LEDGER_BALANCE, STOCK_CHANGED, NOTIFICATION,
+          ACCESS)
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.\-]")
 
@@ -79,7 +84,7 @@ def groups_for(topic: str, *, region_path: str | None = None, object_key: str | 
 
 
 def publish(topic: str, *, region_path: str | None = None, object_key: str | None = None,
-            user_id: int | None = None, payload: dict) -> None:
+            user_id: int | None = None, payload: dict, groups: list[str] | None = None) -> None:
     """Send `payload` to the topic's groups for the region (and its ancestors), the object and the user,
     once the current transaction commits (at once when there is none). A rollback publishes nothing.
 
@@ -87,7 +92,8 @@ def publish(topic: str, *, region_path: str | None = None, object_key: str | Non
     """
     if topic not in TOPICS:
         raise ValueError(f"unknown realtime topic {topic!r}")
-    groups = groups_for(topic, region_path=region_path, object_key=object_key, user_id=user_id)
+    if groups is None:
+        groups = groups_for(topic, region_path=region_path, object_key=object_key, user_id=user_id)
     if not groups:
         return
     message: dict[str, Any] = {
@@ -213,25 +219,54 @@ def task_changed(*, task_id: int, region_path: str, status: str, slots_left: int
     )
 
 
-def match_proposed(*, proposal_id: int, region_path: str, need_id: int, score: int,
-                   for_foundation: bool = False) -> None:
-    """Matching proposed a supply → need pair in the need's region (workstation staff; foundation reviewers
-    when `for_foundation`, a project-level fund match)."""
+# What a match event is about (payload "kind"): a household need matched with a supply (matching.MatchProposal,
+# for workstation staff), or a fund matched with a charity project (projects.ProjectFundProposal, for foundation
+# reviewers). The ids in the payload are named for what they are: need_id or project_id.
+MATCH_NEED = "need"
+MATCH_PROJECT_FUND = "project_fund"
+
+
+def match_proposed(*, proposal_id: int, region_path: str, need_id: int, score: int) -> None:
+    """Matching proposed a supply → household need pair (a matching.MatchProposal) in the need's region."""
     publish(
         MATCH_PROPOSED,
         region_path=region_path,
         object_key=f"MatchProposal.{proposal_id}",
-        payload={"proposal_id": proposal_id, "need_id": need_id, "score": score, "for_foundation": for_foundation},
+        payload={"kind": MATCH_NEED, "proposal_id": proposal_id, "need_id": need_id, "score": score,
+                 "for_foundation": False},
     )
 
 
-def match_decided(*, proposal_id: int, region_path: str, decision: str, for_foundation: bool = False) -> None:
-    """A proposal was accepted or rejected (`decision`: "accepted" / "rejected" / ...)."""
+def fund_match_proposed(*, proposal_id: int, region_path: str, project_id: int, score: int) -> None:
+    """Project matching proposed a fund for a charity project (a projects.ProjectFundProposal) in the project's
+    region; foundation reviewers (and staff) of the region receive it."""
+    publish(
+        MATCH_PROPOSED,
+        region_path=region_path,
+        object_key=f"ProjectFundProposal.{proposal_id}",
+        payload={"kind": MATCH_PROJECT_FUND, "proposal_id": proposal_id, "project_id": project_id, "score": score,
+                 "for_foundation": True},
+    )
+
+
+def match_decided(*, proposal_id: int, region_path: str, decision: str) -> None:
+    """A household-need proposal (MatchProposal) was decided (`decision`: "accepted" / "rejected" / ...)."""
     publish(
         MATCH_DECIDED,
         region_path=region_path,
         object_key=f"MatchProposal.{proposal_id}",
-        payload={"proposal_id": proposal_id, "decision": decision, "for_foundation": for_foundation},
+        payload={"kind": MATCH_NEED, "proposal_id": proposal_id, "decision": decision, "for_foundation": False},
+    )
+
+
+def fund_match_decided(*, proposal_id: int, region_path: str, project_id: int, decision: str) -> None:
+    """A fund proposal for a charity project (ProjectFundProposal) was decided."""
+    publish(
+        MATCH_DECIDED,
+        region_path=region_path,
+        object_key=f"ProjectFundProposal.{proposal_id}",
+        payload={"kind": MATCH_PROJECT_FUND, "proposal_id": proposal_id, "project_id": project_id,
+                 "decision": decision, "for_foundation": True},
     )
 
 
@@ -259,6 +294,13 @@ def ledger_balance(*, user_id: int, balance_minutes: int, available_minutes: int
             "stars": stars,
         },
     )
+
+
+def access_changed(*, user_id: int) -> None:
+    """The user's role grants or account flags changed (connected by apps.py to RoleGrant and User saves and
+    deletes): every process's hub forgets the user's cached grants, and re-reads them before the user's next
+    event. Not a subscription topic; hubs are always in its one group."""
+    publish(ACCESS, groups=[ACCESS_GROUP], payload={"user_id": int(user_id)})
 
 
 def stock_changed(*, workstation_id: int, region_path: str, item: str, on_hand: int) -> None:

@@ -82,13 +82,15 @@ export function MatchConsolePage() {
   }, []);
 
   const [liveCount, setLiveCount] = useState(0);
+  // staff also hear foundation fund matches (kind PROJECT_FUND: a ProjectFundProposal, not in this queue)
   useSubscription({ query: MatchProposedLive, variables: { regionId: regionId ?? '' }, pause: !regionId }, (_prev, event) => {
+    if (event.matchProposed.kind !== 'NEED') return event;
     setLiveCount((c) => c + 1);
     reloadSoon();
     return event;
   });
   useSubscription({ query: MatchDecidedLive, variables: { regionId: regionId ?? '' }, pause: !regionId }, (_prev, event) => {
-    reloadSoon();
+    if (event.matchDecided.kind === 'NEED') reloadSoon();
     return event;
   });
 

@@ -138,8 +138,10 @@ export const MatchRoundRunDocument = graphql(`
 export const MatchProposedLive = graphql(`
   subscription MatchProposedLive($regionId: ID!) {
     matchProposed(regionId: $regionId) {
+      kind
       proposalId
       needId
+      projectId
       score
       forFoundation
     }
@@ -149,7 +151,9 @@ export const MatchProposedLive = graphql(`
 export const MatchDecidedLive = graphql(`
   subscription MatchDecidedLive($regionId: ID!) {
     matchDecided(regionId: $regionId) {
+      kind
       proposalId
+      projectId
       decision
       forFoundation
     }
