@@ -8,6 +8,7 @@ import { useFieldErrors } from '../../hooks/fieldErrors';
 import { useI18n } from '../../i18n/I18nProvider';
 import { formatMinutes } from '../../i18n/format';
 import type { Lang } from '../../i18n/language';
+import { CriteriaCard } from './CriteriaCard';
 
 const RulesDocument = graphql(`
   query Rules {
@@ -221,6 +222,8 @@ export function RulesPage() {
           </Button>
         </Form>
       </Card>
+
+      <CriteriaCard />
 
       <Card size="small">
         <Space wrap>
