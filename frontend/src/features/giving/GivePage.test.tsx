@@ -2,6 +2,7 @@ import { describe, expect, it, vi, beforeEach } from 'vitest';
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { mockClient, renderWithProviders } from '../../test/render';
+import type { GiveOptionsQuery } from '../../gql/graphql';
 import { MoneyForm } from './GivePage';
 import { amountProblem, moneyVariables } from './giveForm';
 
@@ -32,14 +33,13 @@ vi.mock('./stripe', () => ({
   },
 }));
 
-const on = {
-  __typename: 'GivingConfig',
+const on: GiveOptionsQuery['givingConfig'] = {
   onlinePaymentEnabled: true,
   publishableKey: 'pk_test_x',
   stripeJsUrl: 'http://127.0.0.1:9/js.stripe.com/v3/',
   paymentMethodTypes: ['card'],
   maxOnlineAmountFen: '99999999',
-} as const;
+};
 
 const err = (field: string | null, code: string, message: string) => ({ __typename: 'GivingError', field, code, message });
 
