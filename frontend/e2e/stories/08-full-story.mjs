@@ -162,7 +162,12 @@ export function story(env) {
       await goods.waitFor();
       await goods.getByRole('combobox', { name: '物资' }).click();
       await dp.keyboard.type(s.item.name);
-      await dp.locator('.ant-cascader-menu-item', { hasText: s.item.name }).first().click();
+      // (the search list can keep moving under a busy machine's animations: click where it is, then check)
+      const option = dp.locator('.ant-cascader-menu-item', { hasText: s.item.name }).first();
+      await option.waitFor();
+      await dp.waitForTimeout(300);
+      await option.click({ force: true });
+      await goods.locator('.ant-select-selection-item, .ant-cascader-picker-label', { hasText: s.item.name }).first().waitFor();
       await goods.getByLabel('数量').fill('2');
       await goods.getByRole('combobox', { name: '送到哪个工作站' }).click();
       await dp.keyboard.type('江川');
