@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { newPerson, login } from '../lib/browser.mjs';
+import { gql } from '../lib/gql.mjs';
 
 export const title = 'workstation staff: goods stock (receive → stock goes up), offline gift with a typed amount error, visit-rate dashboard';
 
@@ -33,9 +34,21 @@ export function story(env) {
       // 2. a walk-in gift of 7 quilts
       await page.getByRole('button', { name: /接收物资/ }).first().click();
       const dialog = page.getByRole('dialog');
-      await dialog.getByRole('combobox', { name: '物品' }).click();
-      await dialog.getByRole('combobox', { name: '物品' }).fill('棉被');
-      await page.locator('.ant-select-item-option', { hasText: '棉被' }).first().click();
+      await dialog.getByText('成色').waitFor();
+      await page.waitForTimeout(600); // the modal's opening animation
+      const item = dialog.getByRole('combobox', { name: '物品' });
+      await item.focus();
+      await item.pressSequentially('棉被'); // typing searches and opens the list
+      const quilt = page.locator('.ant-select-dropdown .ant-select-item-option', { hasText: '棉被' }).first();
+      try {
+        await quilt.waitFor({ timeout: 20_000 });
+      } catch (err) {
+        await env.shot(page, 'ws-02-receive-form-no-options');
+        const direct = await gql(page, '{ goodsTaxonomy { key name } }').catch((e) => String(e));
+        throw new Error(`no quilt among the items (the server says: ${JSON.stringify(direct).slice(0, 300)}): ${err}`);
+      }
+      await quilt.click();
+      await dialog.locator('.ant-select-selection-item', { hasText: '棉被' }).waitFor();
       await dialog.getByLabel('数量').fill('7');
       await dialog.getByLabel('捐赠人姓名').fill('e2e 居民');
       await env.shot(page, 'ws-02-receive-form');

@@ -3,7 +3,7 @@ import { Alert, App, Badge, Button, Card, Form, Input, InputNumber, Modal, Selec
 import { ImportOutlined, MinusCircleOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useSubscription } from 'urql';
 import dayjs from 'dayjs';
-import type { GoodsCondition, StockQuery, StockMovementsQuery, WorkstationGoodsPledgesQuery } from '../../gql/graphql';
+import type { GivingGoodsCategory, GoodsCondition, StockQuery, StockMovementsQuery, WorkstationGoodsPledgesQuery } from '../../gql/graphql';
 import { CursorPager } from '../../components/CursorPager';
 import { EmptyState, ErrorState, PageLoading } from '../../components/QueryState';
 import { useFieldErrors } from '../../hooks/fieldErrors';
@@ -300,18 +300,17 @@ function ReceiveModal({
   const { message } = App.useApp();
   const [form] = Form.useForm<ReceiveValues>();
   const errors = useFieldErrors(form, { known: ['itemKey', 'condition', 'quantity', 'donorName'] });
-  const [{ data: taxonomy, fetching: loadingItems }] = useQuery({ query: GoodsTaxonomyDocument, pause: !open || !!pledge });
+  const [{ data: taxonomy, fetching: loadingItems, error: taxonomyError }, refetchTaxonomy] = useQuery({ query: GoodsTaxonomyDocument });
   const [{ fetching }, receive] = useMutation(GoodsReceiveDocument);
   const key = useRef(newIdempotencyKey());
 
+  // the form is mounted afresh on each opening (destroyOnHidden): a new key, no errors of the last time
+  const { setFormErrors } = errors;
   useEffect(() => {
     if (!open) return;
     key.current = newIdempotencyKey();
-    errors.clear();
-    form.resetFields();
-    if (pledge) form.setFieldsValue({ quantity: pledge.quantity });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [open, pledge]);
+    setFormErrors([]);
+  }, [open, pledge, setFormErrors]);
 
   async function onFinish(values: ReceiveValues) {
     errors.clear();
@@ -336,7 +335,8 @@ function ReceiveModal({
 
   const itemOptions = (taxonomy?.goodsTaxonomy ?? []).map((g) => ({
     value: g.key,
-    label: `${g.name}（${g.unit}）· ${label(GIVING_GOODS_CATEGORY, g.category, lang)}`,
+    // the key is "<category>/<item>"
+    label: `${g.name}（${g.unit}）· ${label(GIVING_GOODS_CATEGORY, g.key.split('/')[0] as GivingGoodsCategory, lang)}`,
   }));
 
   return (
@@ -351,6 +351,11 @@ function ReceiveModal({
       destroyOnHidden
     >
       {errors.formErrors.length > 0 && <Alert type="error" role="alert" showIcon message={errors.formErrors.join(' ')} style={{ marginBottom: 12 }} />}
+      {!pledge && taxonomyError && (
+        <div style={{ marginBottom: 12 }}>
+          <ErrorState error={taxonomyError} onRetry={() => refetchTaxonomy({ requestPolicy: 'network-only' })} />
+        </div>
+      )}
       {pledge && (
         <Typography.Paragraph type="secondary">
           {t('stock.pledgeLine', {
@@ -360,7 +365,7 @@ function ReceiveModal({
           })}
         </Typography.Paragraph>
       )}
-      <Form form={form} layout="vertical" onFinish={onFinish} name="goods-receive" initialValues={{ condition: 'new', quantity: 1 }}>
+      <Form form={form} layout="vertical" onFinish={onFinish} name="goods-receive" initialValues={{ condition: 'new', quantity: pledge?.quantity ?? 1 }}>
         {!pledge && (
           <>
             <Form.Item name="itemKey" label={t('stock.item')} rules={[{ required: true, message: t('auth.required') }]}>
@@ -418,13 +423,10 @@ function WriteOffModal({
   const errors = useFieldErrors(form, { known: ['itemKey', 'quantity', 'reason'] });
   const [{ fetching }, writeOff] = useMutation(StockWriteOffDocument);
 
+  const { setFormErrors } = errors;
   useEffect(() => {
-    if (!open) return;
-    errors.clear();
-    form.resetFields();
-    if (itemKey) form.setFieldsValue({ itemKey });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [open, itemKey]);
+    if (open) setFormErrors([]);
+  }, [open, setFormErrors]);
 
   async function onFinish(values: WriteOffValues) {
     errors.clear();
@@ -449,7 +451,7 @@ function WriteOffModal({
       destroyOnHidden
     >
       {errors.formErrors.length > 0 && <Alert type="error" role="alert" showIcon message={errors.formErrors.join(' ')} style={{ marginBottom: 12 }} />}
-      <Form form={form} layout="vertical" onFinish={onFinish} name="stock-write-off" initialValues={{ quantity: 1 }}>
+      <Form form={form} layout="vertical" onFinish={onFinish} name="stock-write-off" initialValues={{ quantity: 1, itemKey }}>
         <Form.Item name="itemKey" label={t('stock.item')} rules={[{ required: true, message: t('auth.required') }]}>
           <Select
             aria-label={t('stock.item')}

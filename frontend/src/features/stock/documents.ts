@@ -18,7 +18,6 @@ export const GoodsTaxonomyDocument = graphql(`
   query GoodsTaxonomy {
     goodsTaxonomy {
       key
-      category
       name
       unit
     }
