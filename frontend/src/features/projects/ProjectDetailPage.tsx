@@ -183,9 +183,9 @@ function Application({ project }: { project: Project }) {
         pagination={false}
         dataSource={project.budgetLines}
         columns={[
-          { title: '#', dataIndex: 'position', width: 48 },
+          { title: '#', key: 'pos', width: 48, render: (_v, row) => row.position + 1 },
           { title: p('spend.line'), dataIndex: 'name' },
-          { title: p('spend.memo'), key: 'cat', render: (_v, l) => lbl(BUDGET_CATEGORY, l.category, lang) },
+          { title: p('detail.category'), key: 'cat', render: (_v, l) => lbl(BUDGET_CATEGORY, l.category, lang) },
           { title: p('spend.amount'), key: 'amt', align: 'right', render: (_v, l) => formatFen(l.amountFen) },
         ]}
         summary={() => (
@@ -206,7 +206,7 @@ function Application({ project }: { project: Project }) {
         pagination={false}
         dataSource={project.milestones}
         columns={[
-          { title: '#', dataIndex: 'position', width: 48 },
+          { title: '#', key: 'pos', width: 48, render: (_v, row) => row.position + 1 },
           { title: p('detail.milestones'), dataIndex: 'title' },
           { title: p('detail.dueOn'), dataIndex: 'dueOn' },
           { title: p('detail.plannedTranche'), key: 'fen', align: 'right', render: (_v, m) => formatFen(m.plannedTrancheFen) },
