@@ -14,7 +14,7 @@ const proposal = {
   reason: '',
   status: 'proposed',
   amountFen: '200000',
-  availableFen: '200000',
+  availableFen: '500000',
   gapFen: '430000',
   components: JSON.stringify([
     { code: 'project_earmark', points: 60, params: {} },
