@@ -43,12 +43,14 @@ export function story(env) {
       // submitting empty: each required field says so next to itself
       await page.getByRole('button', { name: '提交物资认捐' }).click();
       assert.ok((await page.getByText('请填写此项').count()) >= 2);
+      // the dropdowns' items are clicked by their DOM event: under load antd's opening motion keeps them from
+      // ever counting as "stable" for a pointer click
       await page.getByRole('combobox', { name: '物资' }).click();
-      await page.locator('.ant-cascader-menu-item', { hasText: '衣物被褥' }).click();
-      await page.locator('.ant-cascader-menu-item', { hasText: '棉被' }).click();
+      await page.locator('.ant-cascader-menu-item', { hasText: '衣物被褥' }).dispatchEvent('click');
+      await page.locator('.ant-cascader-menu-item', { hasText: '棉被' }).dispatchEvent('click');
       await page.getByLabel('数量').fill('3');
       await page.getByRole('combobox', { name: '送到哪个工作站' }).click();
-      await page.locator('.ant-select-item-option').first().click();
+      await page.locator('.ant-select-item-option').first().dispatchEvent('click');
       await top('donor-03-goods-pledge-form');
       await page.getByRole('button', { name: '提交物资认捐' }).click();
       await page.getByText('物资认捐已登记').waitFor();
@@ -56,9 +58,9 @@ export function story(env) {
 
       await page.getByRole('tab', { name: '认捐服务' }).click();
       await page.getByRole('combobox', { name: '服务类型' }).click();
-      await page.locator('.ant-select-item-option', { hasText: '陪同就医' }).click();
+      await page.locator('.ant-select-item-option', { hasText: '陪同就医' }).dispatchEvent('click');
       await page.getByRole('combobox', { name: '服务范围' }).click();
-      await page.locator('.ant-select-tree-treenode .ant-select-tree-title').first().click();
+      await page.locator('.ant-select-tree-treenode .ant-select-tree-title').first().dispatchEvent('click');
       await page.getByRole('button', { name: '提交服务认捐' }).click();
       await page.getByText('服务认捐已登记').waitFor();
 
