@@ -201,8 +201,8 @@ class Hub:
             return
         self.received += 1
         STATS["events"] += 1
-        if STATS_EVERY and self.received == 1:  # loop and GC figures from the first event on, not the connecting
-            for kind in ("loop", "gc", "gc2"):
+        if STATS_EVERY and self.received == 1:  # these figures from the first event on, not the connecting
+            for kind in ("loop", "gc", "gc2", "grant_wait"):
                 LAGS[kind].clear()
         if STATS_EVERY and message.get("at"):
             lag("hub", (time.time() - message["at"]) * 1000)
