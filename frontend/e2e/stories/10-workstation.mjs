@@ -91,8 +91,13 @@ export function story(env) {
       await page.getByRole('menuitem', { name: '探访率看板' }).first().click();
       await page.waitForURL('**/workstation/visits/dashboard');
       await page.getByRole('heading', { name: '探访率看板' }).waitFor();
-      await page.locator('[data-testid="visit-rate-chart"] svg').first().waitFor({ timeout: 20_000 });
-      await page.locator('[data-testid="visit-rate-chart"] svg path').first().waitFor();
+      try {
+        await page.locator('[data-testid="visit-rate-chart"] svg path').first().waitFor({ state: 'attached', timeout: 30_000 });
+      } catch (err) {
+        await env.shot(page, 'ws-06-visit-rate-no-chart');
+        const text = await page.locator('main').innerText().catch(() => '');
+        throw new Error(`no chart (the page says: ${text.slice(0, 400)}): ${err}`);
+      }
       assert.ok((await page.locator('.ant-table-row').count()) > 0, 'one row per community');
       await page.waitForTimeout(800); // the bars' entry animation
       await env.shot(page, 'ws-06-visit-rate');

@@ -154,7 +154,11 @@ function StockBoard({ workstationId, name }: { workstationId: string; name: stri
             label: t('stock.pledges'),
             children: <PledgeList workstationId={workstationId} version={version} onReceive={(pledge) => setReceiving({ pledge })} />,
           },
-          { key: 'movements', label: t('stock.movements'), children: <MovementList workstationId={workstationId} version={version} /> },
+          {
+            key: 'movements',
+            label: t('stock.movements'),
+            children: <MovementList workstationId={workstationId} version={version} names={Object.fromEntries(lines.map((l) => [l.itemKey, l.name]))} />,
+          },
         ]}
       />
       <ReceiveModal
@@ -236,7 +240,7 @@ function PledgeList({ workstationId, version, onReceive }: { workstationId: stri
   );
 }
 
-function MovementList({ workstationId, version }: { workstationId: string; version: number }) {
+function MovementList({ workstationId, version, names }: { workstationId: string; version: number; names: Record<string, string> }) {
   const { t, lang } = useI18n();
   const pages = useCursorPages(20);
   const [{ data, fetching, error }, refetch] = useQuery({
@@ -264,7 +268,7 @@ function MovementList({ workstationId, version }: { workstationId: string; versi
         columns={[
           { title: t('stock.movedAt'), key: 'at', render: (_: unknown, m: Movement) => dayjs(m.createdAt).format('YYYY-MM-DD HH:mm') },
           { title: t('stock.kind'), key: 'kind', render: (_: unknown, m: Movement) => <Tag>{label(MOVEMENT_KIND, m.kind, lang)}</Tag> },
-          { title: t('stock.item'), dataIndex: 'itemKey', key: 'item' },
+          { title: t('stock.item'), key: 'item', render: (_: unknown, m: Movement) => names[m.itemKey] ?? m.itemKey },
           { title: t('stock.onHand'), key: 'onHand', align: 'right', render: (_: unknown, m: Movement) => signed(m.onHandDelta) },
           { title: t('stock.reserved'), key: 'reserved', align: 'right', render: (_: unknown, m: Movement) => signed(m.reservedDelta) },
           { title: t('stock.reason'), dataIndex: 'reason', key: 'reason', ellipsis: true },
