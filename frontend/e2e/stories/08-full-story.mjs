@@ -162,11 +162,12 @@ export function story(env) {
       await goods.waitFor();
       await goods.getByRole('combobox', { name: '物资' }).click();
       await dp.keyboard.type(s.item.name);
-      // (the search list can keep moving under a busy machine's animations: click where it is, then check)
-      const option = dp.locator('.ant-cascader-menu-item', { hasText: s.item.name }).first();
+      // the search's answer is a path, "家用电器 / 取暖器（台）" (the unfiltered menus may still be there under it)
+      const option = dp.locator('.ant-cascader-menu-item', { hasText: new RegExp(`/\\s*${s.item.name}`) }).first();
       await option.waitFor();
-      await dp.waitForTimeout(300);
-      await option.click({ force: true });
+      // its list keeps moving on a busy machine (the click then waits for stability in vain): pick by keyboard
+      await dp.keyboard.press('ArrowDown');
+      await dp.keyboard.press('Enter');
       await goods.locator('.ant-select-selection-item, .ant-cascader-picker-label', { hasText: s.item.name }).first().waitFor();
       await goods.getByLabel('数量').fill('2');
       await goods.getByRole('combobox', { name: '送到哪个工作站' }).click();
@@ -240,8 +241,8 @@ export function story(env) {
     await dialog.getByLabel('救急难').click();
     await dialog.getByLabel('说明').fill('全流程：独居老人，需要上门探访');
     await dialog.getByRole('button', { name: /保\s*存/ }).click();
-    await page.getByText('需求已登记').waitFor();
     await dialog.waitFor({ state: 'hidden' });
+    await page.locator('.ant-table-row', { hasText: '上门探访' }).waitFor();
     const { household } = await gql(page, 'query H($id: ID!) { household(id: $id) { needs { id kind status serviceType } } }', {
       id: s.householdId,
     });
