@@ -172,7 +172,8 @@ export function story(env) {
       await goods.getByLabel('数量').fill('2');
       await goods.getByRole('combobox', { name: '送到哪个工作站' }).click();
       await dp.keyboard.type('江川');
-      await dp.locator('.ant-select-item-option', { hasText: s.ws.name }).first().click();
+      await dp.locator('.ant-select-item-option-active', { hasText: s.ws.name }).first().waitFor();
+      await dp.keyboard.press('Enter'); // (by keyboard too: the list does not hold still for a click here)
       await goods.getByLabel('留言').fill('给需要的人');
       await shot(dp, 'full-04-donor-pledge-form');
       await goods.getByRole('button', { name: /提交物资认捐/ }).click();
