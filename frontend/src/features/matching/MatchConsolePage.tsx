@@ -50,7 +50,7 @@ export function componentLabel(code: string, params: string, lang: Lang): string
 
 function amount(p: Proposal, lang: Lang): string {
   if (p.amountFen) return formatFen(p.amountFen);
-  if (p.quantity != null) return `× ${p.quantity}`;
+  // goods: the supply label already says "item × quantity · workstation"
   if (p.minutes != null) return formatMinutes(p.minutes, lang);
   return '';
 }
