@@ -96,6 +96,9 @@ const PHASES: Record<string, readonly [string, string]> = {
 const pick = (table: Record<string, readonly [string, string]>, key: string, lang: Lang) =>
   table[key]?.[lang === 'en' ? 1 : 0] ?? key;
 
+// hours and minutes of a long-serving volunteer ("1498 小时9 分钟") must fit half a phone's width
+const FIGURE_STYLE = { fontSize: 20 } as const;
+
 /** A volunteer's time bank: balance, stars (from hours earned, never the balance), statement, certificate. */
 export function TimeBankPage() {
   const { t, lang } = useI18n();
@@ -146,13 +149,13 @@ export function TimeBankPage() {
         ) : (
           <Row gutter={[16, 16]}>
             <Col xs={12} md={6}>
-              <Statistic title={t('tb.balance')} value={formatMinutes(figures.balanceMinutes ?? 0, lang)} />
+              <Statistic valueStyle={FIGURE_STYLE} title={t('tb.balance')} value={formatMinutes(figures.balanceMinutes ?? 0, lang)} />
             </Col>
             <Col xs={12} md={6}>
-              <Statistic title={t('tb.available')} value={formatMinutes(figures.availableMinutes ?? 0, lang)} />
+              <Statistic valueStyle={FIGURE_STYLE} title={t('tb.available')} value={formatMinutes(figures.availableMinutes ?? 0, lang)} />
             </Col>
             <Col xs={12} md={6}>
-              <Statistic title={t('tb.earned')} value={formatMinutes(earned, lang)} />
+              <Statistic valueStyle={FIGURE_STYLE} title={t('tb.earned')} value={formatMinutes(earned, lang)} />
             </Col>
             <Col xs={12} md={6}>
               <div className="ant-statistic-title" style={{ color: 'rgba(0,0,0,0.45)', marginBottom: 4 }}>
