@@ -30,6 +30,7 @@ import { MyTasksPage, NearbyTasksPage, ScanPage, TaskManagePage } from './featur
 import { OpenNeedsPage } from './features/needs/OpenNeedsPage';
 import { TimeBankPage } from './features/timebank/TimeBankPage';
 import { TimeBankActionsPage } from './features/timebank-actions/TimeBankActionsPage';
+import { TaskCreatePage } from './features/task-create/TaskCreatePage';
 import { NotificationsPage } from './features/notifications/NotificationsPage';
 import { ProfilePage } from './features/profile/ProfilePage';
 import { I18nProvider, useI18n } from './i18n/I18nProvider';
@@ -110,6 +111,7 @@ export function AppRoutes() {
         <Route path="/workstation/matches" element={<MatchConsolePage />} />
         <Route path="/tasks" element={<NearbyTasksPage />} />
         <Route path="/tasks/mine" element={<MyTasksPage />} />
+        <Route path="/tasks/new" element={<TaskCreatePage />} />
         <Route path="/tasks/:id/manage" element={<TaskManagePage />} />
         <Route path="/scan" element={<ScanPage />} />
         <Route path="/giving/mine" element={<MyGiftsPage />} />

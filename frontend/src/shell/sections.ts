@@ -54,6 +54,7 @@ export const SECTIONS: readonly SectionDef[] = [
     roles: ['social_worker'],
     screens: [
       { path: '/tasks/mine', label: 'shell.myTasks' },
+      { path: '/tasks/new', label: 'shell.newTask' },
       { path: '/workstation/visits/overdue', label: 'hh.overdue' },
       { path: '/workstation/visits/dashboard', label: 'dash.title' },
       { path: '/workstation/households', label: 'hh.listTitle' },

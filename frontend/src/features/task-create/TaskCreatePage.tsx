@@ -1,0 +1,179 @@
+import { Alert, App, Button, Card, Col, DatePicker, Form, Input, InputNumber, Row, Select, Switch, TreeSelect } from 'antd';
+import { useNavigate } from 'react-router-dom';
+import { useMutation } from 'urql';
+import dayjs, { type Dayjs } from 'dayjs';
+import { graphql } from '../../gql';
+import type { RegionLevel, Role, VolunteeringServiceType } from '../../gql/graphql';
+import { useMe } from '../../auth/MeProvider';
+import { useFieldErrors } from '../../hooks/fieldErrors';
+import { useI18n } from '../../i18n/I18nProvider';
+import { TASK_SERVICE_TYPE, options } from '../../i18n/enums';
+import type { Lang } from '../../i18n/language';
+import { useRegionTree } from '../regions/useRegionTree';
+
+export const TaskCreateDocument = graphql(`
+  mutation TaskCreate($input: ServiceTaskCreateInput!) {
+    serviceTaskCreate(input: $input) {
+      task {
+        id
+        status
+      }
+      errors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
+/** [zh-Hans, English] labels of this screen, kept beside it so tsc checks both exist. */
+const L = {
+  title: ['发布服务任务', 'New service task'],
+  help: ['您作为带队社工发布任务；开放报名后，附近的志愿者即可看到并报名（实时推送）。', 'You lead the task as its social worker; once open, volunteers nearby see it live and can claim it.'],
+  name: ['任务名称', 'Title'],
+  serviceType: ['服务类型', 'Service'],
+  region: ['服务社区', 'Community'],
+  time: ['开始与结束时间', 'Starts and ends'],
+  slots: ['招募人数', 'Volunteers wanted'],
+  place: ['集合地点', 'Meeting place'],
+  description: ['任务说明', 'Description'],
+  urgent: ['救急难', 'Urgent'],
+  openNow: ['立即开放报名', 'Open for claims now'],
+  submit: ['发布', 'Publish'],
+  created: ['任务已发布', 'Task published'],
+  notSocialWorker: ['只有社工可以带队发布任务。', 'Only a social worker can lead and publish a task.'],
+} as const satisfies Record<string, readonly [string, string]>;
+
+const say = (key: keyof typeof L, lang: Lang) => L[key][lang === 'en' ? 1 : 0];
+
+const LEAD_ROLES: readonly Role[] = ['social_worker'];
+const TASK_LEVELS: readonly RegionLevel[] = ['community', 'grid'];
+// the server names the times startsAt/endsAt and the lead leadId; the form has one range field and no lead
+const ALIASES = { startsAt: 'time', endsAt: 'time', regionId: 'regionId' };
+const KNOWN = ['title', 'serviceType', 'regionId', 'time', 'slots', 'place', 'description', 'urgent', 'openNow'];
+
+interface TaskValues {
+  title?: string;
+  serviceType?: VolunteeringServiceType;
+  regionId?: string;
+  time?: [Dayjs, Dayjs];
+  slots?: number;
+  place?: string;
+  description?: string;
+  urgent?: boolean;
+  openNow?: boolean;
+}
+
+/** A social worker publishes a service task they lead (社工+志愿者): volunteers nearby see it live. */
+export function TaskCreatePage() {
+  const { t, lang } = useI18n();
+  const { message } = App.useApp();
+  const navigate = useNavigate();
+  const { me } = useMe();
+  const [form] = Form.useForm<TaskValues>();
+  const errors = useFieldErrors(form, { aliases: ALIASES, known: KNOWN });
+  const regions = useRegionTree(LEAD_ROLES, TASK_LEVELS);
+  const [{ fetching }, create] = useMutation(TaskCreateDocument);
+  const leads = me?.isSuperuser || (me?.roles ?? []).some((g) => g.role === 'social_worker');
+
+  async function onFinish(v: TaskValues) {
+    errors.clear();
+    if (!me) return;
+    const [startsAt, endsAt] = v.time ?? [];
+    const result = await create({
+      input: {
+        title: v.title ?? '',
+        serviceType: v.serviceType ?? null,
+        regionId: v.regionId ?? null,
+        startsAt: startsAt?.toISOString() ?? '',
+        endsAt: endsAt?.toISOString() ?? '',
+        slots: v.slots ?? 0,
+        leadId: me.id,
+        place: v.place ?? '',
+        description: v.description ?? '',
+        urgent: v.urgent ?? false,
+        openNow: v.openNow ?? true,
+      },
+    });
+    if (result.error) return errors.applyCombined(result.error, t('app.networkError'));
+    if (errors.apply(result.data?.serviceTaskCreate?.errors)) return;
+    const task = result.data?.serviceTaskCreate?.task;
+    message.success(say('created', lang));
+    navigate(task ? `/tasks/${task.id}/manage` : '/tasks/mine');
+  }
+
+  return (
+    <Card title={<h1 className="card-title">{say('title', lang)}</h1>}>
+      {!leads && <Alert type="warning" showIcon message={say('notSocialWorker', lang)} style={{ marginBottom: 16 }} />}
+      <Alert type="info" showIcon message={say('help', lang)} style={{ marginBottom: 16 }} />
+      {errors.formErrors.length > 0 && (
+        <Alert type="error" role="alert" showIcon message={errors.formErrors.join(' ')} style={{ marginBottom: 16 }} />
+      )}
+      <Form<TaskValues>
+        form={form}
+        name="task-create"
+        layout="vertical"
+        onFinish={onFinish}
+        disabled={!leads}
+        initialValues={{
+          slots: 2,
+          openNow: true,
+          urgent: false,
+          time: [dayjs().add(1, 'day').hour(9).minute(0).second(0), dayjs().add(1, 'day').hour(11).minute(0).second(0)],
+        }}
+      >
+        <Row gutter={16}>
+          <Col xs={24} md={12}>
+            <Form.Item name="title" label={say('name', lang)} rules={[{ required: true, message: t('auth.required') }]}>
+              <Input maxLength={100} />
+            </Form.Item>
+          </Col>
+          <Col xs={24} md={12}>
+            <Form.Item name="serviceType" label={say('serviceType', lang)} rules={[{ required: true, message: t('auth.required') }]}>
+              <Select options={options(TASK_SERVICE_TYPE, lang)} />
+            </Form.Item>
+          </Col>
+          <Col xs={24} md={12}>
+            <Form.Item name="regionId" label={say('region', lang)} rules={[{ required: true, message: t('auth.required') }]}>
+              <TreeSelect treeData={regions.tree} loading={regions.fetching} showSearch treeNodeFilterProp="title" treeDefaultExpandAll />
+            </Form.Item>
+          </Col>
+          <Col xs={24} md={12}>
+            <Form.Item name="time" label={say('time', lang)} rules={[{ required: true, message: t('auth.required') }]}>
+              <DatePicker.RangePicker showTime={{ format: 'HH:mm', minuteStep: 5 }} format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} />
+            </Form.Item>
+          </Col>
+          <Col xs={12} md={6}>
+            <Form.Item name="slots" label={say('slots', lang)} rules={[{ required: true, message: t('auth.required') }]}>
+              <InputNumber min={1} max={200} precision={0} style={{ width: '100%' }} />
+            </Form.Item>
+          </Col>
+          <Col xs={12} md={6}>
+            <Form.Item name="urgent" label={say('urgent', lang)} valuePropName="checked">
+              <Switch />
+            </Form.Item>
+          </Col>
+          <Col xs={24} md={12}>
+            <Form.Item name="openNow" label={say('openNow', lang)} valuePropName="checked">
+              <Switch />
+            </Form.Item>
+          </Col>
+          <Col xs={24}>
+            <Form.Item name="place" label={say('place', lang)}>
+              <Input maxLength={200} />
+            </Form.Item>
+          </Col>
+          <Col xs={24}>
+            <Form.Item name="description" label={say('description', lang)}>
+              <Input.TextArea autoSize={{ minRows: 3 }} maxLength={2000} />
+            </Form.Item>
+          </Col>
+        </Row>
+        <Button type="primary" htmlType="submit" loading={fetching}>
+          {say('submit', lang)}
+        </Button>
+      </Form>
+    </Card>
+  );
+}
