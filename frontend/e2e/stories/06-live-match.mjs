@@ -19,7 +19,7 @@ export function story(env) {
       // the whole queue on one page (the new need may rank anywhere in it)
       await page.locator('.ant-select', { hasText: '每页 20 条' }).click();
       await page.locator('.ant-select-item-option', { hasText: '100' }).click();
-      await page.getByText(/共 \d+ 条 · 1 \/ 1/).waitFor();
+      await page.getByText(/共 \d+ 条 · 1 \/ \d+/).waitFor();
       // wait for the first answer (list or empty state), then remember what was there
       await page.waitForFunction(() => document.querySelector('[data-testid="match-proposal"], .ant-empty'));
       const before = await page.locator('[data-testid="match-proposal"]').evaluateAll((els) => els.map((e) => e.dataset.proposalId));

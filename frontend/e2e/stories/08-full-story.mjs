@@ -143,7 +143,7 @@ export function story(env) {
     await page.getByText('实时').first().waitFor();
     await page.locator('.ant-select', { hasText: '每页 20 条' }).click();
     await page.locator('.ant-select-item-option', { hasText: '100' }).click();
-    await page.getByText(/共 \d+ 条 · 1 \/ 1/).waitFor();
+    await page.getByText(/共 \d+ 条 · 1 \/ \d+/).waitFor();
     await page.waitForFunction(() => document.querySelector('[data-testid="match-proposal"], .ant-empty'));
     assert.equal(await page.locator(`[data-testid="match-proposal"][data-need-id="${s.goodsNeedId}"]`).count(), 0);
     await mark(page);
