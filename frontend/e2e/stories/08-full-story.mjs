@@ -91,8 +91,10 @@ export function story(env) {
     const form = page.locator('form#household-register');
     await form.waitFor();
     await form.getByLabel('社区').click();
+    // the region tree comes from a query: let it arrive before typing into its search (a loaded machine)
+    await page.locator('.ant-select-tree-title').first().waitFor({ timeout: 60_000 });
     await form.getByLabel('社区').fill('红旗');
-    await page.locator('.ant-select-tree-title', { hasText: /^红旗社区$/ }).click();
+    await page.locator('.ant-select-tree-title', { hasText: /^红旗社区$/ }).click({ timeout: 60_000 });
     await form.getByLabel('救助类别').click();
     await page.locator('.ant-select-item-option').filter({ hasText: '特困' }).click();
     await form.getByLabel('户主姓名').fill('全流程户主');
