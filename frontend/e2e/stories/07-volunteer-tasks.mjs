@@ -16,11 +16,14 @@ export function story(env) {
       await page.getByRole('heading', { name: '附近任务' }).waitFor();
       await page.waitForFunction(() => document.querySelector('[data-testid="task-card"], .ant-empty'));
       await env.shot(page, 'vol-tasks-01-near-me');
-      const claimable = page.locator('[data-testid="task-card"]').filter({ has: page.getByRole('button', { name: /报\s*名/ }) }).first();
+      // exactly 报名: /报\s*名/ also matched 取消报名 on a task this volunteer had claimed already, and the story
+      // then withdrew that claim instead of making one
+      const claimButton = { name: /^报\s*名$/ };
+      const claimable = page.locator('[data-testid="task-card"]').filter({ has: page.getByRole('button', claimButton) }).first();
       await claimable.waitFor();
       const taskId = await claimable.getAttribute('data-task-id');
       const card = page.locator(`[data-task-id="${taskId}"]`);
-      await card.getByRole('button', { name: /报\s*名/ }).click();
+      await card.getByRole('button', claimButton).click();
       await card.getByText('已报名').waitFor({ timeout: 15_000 });
       await env.shot(page, 'vol-tasks-02-claimed');
 
