@@ -9,7 +9,8 @@ import { startServer, frontendDir } from './lib/server.mjs';
 import { launchBrowser, screenshotter } from './lib/browser.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const outputDir = path.join(frontendDir, 'test-output');
+// E2E_OUTPUT gives a run its own folder (two runs at once would otherwise wipe each other's screenshots and logs)
+const outputDir = process.env.E2E_OUTPUT ? path.resolve(process.env.E2E_OUTPUT) : path.join(frontendDir, 'test-output');
 // screenshots of an earlier run must not pass for this run's
 rmSync(outputDir, { recursive: true, force: true });
 mkdirSync(outputDir, { recursive: true });

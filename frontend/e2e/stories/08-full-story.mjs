@@ -397,10 +397,15 @@ export function story(env) {
       await shot(sw.page, 'full-19-sw-confirmed');
 
       // the volunteer's balance changes on the open page: one more minute, pushed, not reloaded
+      // (compare the figure whole: "12 小时" is a prefix of "12 小时1 分钟", so a substring test never sees a
+      // balance of whole hours change)
       await vol.page.waitForFunction(
         (before) => {
-          const el = [...document.querySelectorAll('.ant-statistic')].find((e) => e.textContent.includes('余额'));
-          return el && !el.textContent.includes(before);
+          const el = [...document.querySelectorAll('.ant-statistic')].find((e) =>
+            e.querySelector('.ant-statistic-title')?.textContent === '余额',
+          );
+          const figure = el?.querySelector('.ant-statistic-content')?.textContent?.trim();
+          return figure != null && figure !== before.trim();
         },
         balanceBefore,
         { timeout: 20_000 },
