@@ -62,6 +62,9 @@ class MeType(graphene.ObjectType):
     is_superuser = graphene.Boolean(required=True)
     roles = graphene.List(graphene.NonNull(RoleGrantType), required=True)
     volunteer_profile = graphene.Field(VolunteerProfileType)
+    member_organisation_ids = graphene.List(
+        graphene.NonNull(graphene.ID), required=True,
+        description="The charity-project organisations (申报机构) I belong to: who applies for projects.")
 
     def resolve_id(root: User, _info: Any) -> str:
         return graphene.relay.Node.to_global_id("User", root.pk)
@@ -74,6 +77,12 @@ class MeType(graphene.ObjectType):
 
     def resolve_volunteer_profile(root: User, _info: Any) -> Any:
         return VolunteerProfile.objects.filter(user=root).select_related("home_community").first()
+
+    def resolve_member_organisation_ids(root: User, _info: Any) -> list[str]:
+        # Imported here: projects builds on people, not the other way round (this one field looks across).
+        from huzhu.projects.services.common import member_org_ids
+
+        return [graphene.relay.Node.to_global_id("ProjectOrganisation", pk) for pk in sorted(member_org_ids(root))]
 
 
 class Query(graphene.ObjectType):
