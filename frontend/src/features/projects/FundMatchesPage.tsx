@@ -8,6 +8,7 @@ import { CursorPager } from '../../components/CursorPager';
 import { EmptyState, ErrorState } from '../../components/QueryState';
 import { combinedErrorMessage, useFieldErrors } from '../../hooks/fieldErrors';
 import { useCursorPages } from '../../hooks/useCursorPages';
+import { useI18n } from '../../i18n/I18nProvider';
 import { formatFen } from '../../i18n/format';
 import {
   FundMatchDecidedLive,
@@ -16,7 +17,8 @@ import {
   FundProposalRejectDocument,
   FundProposalsDocument,
 } from './documents';
-import { FUND_STATUS, PROJECT_STATUS, lbl, opts, reviewerRegionId, useProjectText, type ProjectText } from './text';
+import { FUND_STATUS, PROJECT_STATUS, lbl, opts, reviewerRegionId } from './text';
+import type { MessageKey } from '../../i18n/messages';
 
 type Proposal = FundProposalFieldsFragment;
 interface Component {
@@ -47,7 +49,7 @@ function isFoundationEvent(event: unknown): boolean {
 
 /** Foundation reviewers: fund → project proposals with their explanation; accept, reject with a reason; live. */
 export function FundMatchesPage() {
-  const { p, t, lang } = useProjectText();
+  const { t } = useI18n();
   const { me } = useMe();
   const regionId = reviewerRegionId(me?.roles ?? []);
   const pages = useCursorPages(20);
@@ -97,7 +99,7 @@ export function FundMatchesPage() {
     if (r.error) return setCardErrors((e) => ({ ...e, [proposal.id]: combinedErrorMessage(r.error!, t('app.networkError')) }));
     const errs = r.data?.projectFundProposalAccept?.errors ?? [];
     if (errs.length) return setCardErrors((e) => ({ ...e, [proposal.id]: errs.map((x) => `${x.message} (${x.code})`).join('；') }));
-    setNotice({ type: 'success', text: p('fund.accepted', { project: proposal.project.name, amount: formatFen(proposal.amountFen) }) });
+    setNotice({ type: 'success', text: t('proj.fund.accepted', { project: proposal.project.name, amount: formatFen(proposal.amountFen) }) });
     reload();
   };
 
@@ -115,7 +117,7 @@ export function FundMatchesPage() {
     const next = payload?.nextProposals ?? [];
     setNotice({
       type: 'info',
-      text: next.length ? p('fund.next', { labels: next.map((n) => `${n.fundLabel} (${n.score})`).join('、') }) : p('fund.noNext'),
+      text: next.length ? t('proj.fund.next', { labels: next.map((n) => `${n.fundLabel} (${n.score})`).join('、') }) : t('proj.fund.noNext'),
     });
     setRejecting(null);
     rejectForm.resetFields();
@@ -128,27 +130,27 @@ export function FundMatchesPage() {
     <Card
       title={
         <Space>
-          <h1 className="card-title">{p('fund.title')}</h1>
-          {regionId && <Badge status="processing" text={p('fund.live')} />}
+          <h1 className="card-title">{t('proj.fund.title')}</h1>
+          {regionId && <Badge status="processing" text={t('proj.fund.live')} />}
         </Space>
       }
     >
-      <Typography.Paragraph type="secondary">{p('fund.hint')}</Typography.Paragraph>
+      <Typography.Paragraph type="secondary">{t('proj.fund.hint')}</Typography.Paragraph>
       {notice && <Alert type={notice.type} showIcon closable message={notice.text} onClose={() => setNotice(null)} style={{ marginBottom: 12 }} />}
       {liveCount > 0 && (
         <div style={{ marginBottom: 8 }}>
-          <Tag color="processing">{p('fund.liveNew', { count: liveCount })}</Tag>
+          <Tag color="processing">{t('proj.fund.liveNew', { count: liveCount })}</Tag>
         </div>
       )}
       <Segmented<ProjectFundProposalStatus | 'all'>
-        aria-label={p('fund.status')}
+        aria-label={t('proj.fund.status')}
         style={{ marginBottom: 12 }}
         value={status}
         onChange={(v) => {
           setStatus(v);
           pages.reset();
         }}
-        options={[...opts(FUND_STATUS, lang), { value: 'all', label: t('app.all') }]}
+        options={[...opts(FUND_STATUS, t), { value: 'all', label: t('app.all') }]}
       />
       {error ? (
         <ErrorState error={error} onRetry={reload} />
@@ -157,33 +159,33 @@ export function FundMatchesPage() {
           <List<Proposal>
             loading={fetching && !data}
             dataSource={items}
-            locale={{ emptyText: fetching ? ' ' : <EmptyState description={p('fund.empty')} /> }}
+            locale={{ emptyText: fetching ? ' ' : <EmptyState description={t('proj.fund.empty')} /> }}
             renderItem={(fp) => (
               <List.Item key={fp.id} data-testid="fund-proposal" data-proposal-id={fp.id}>
                 <Card size="small" style={{ width: '100%' }}>
                   <Space direction="vertical" size={6} style={{ width: '100%' }}>
                     <Space size={8} wrap>
-                      <Typography.Text strong style={{ fontSize: 20 }} aria-label={p('fund.score')}>
+                      <Typography.Text strong style={{ fontSize: 20 }} aria-label={t('proj.fund.score')}>
                         {fp.score}
                       </Typography.Text>
                       <Tag color={fp.fundKey.startsWith('project') ? 'gold' : 'blue'}>{fp.fundLabel}</Tag>
-                      <Tag>{lbl(FUND_STATUS, fp.status, lang)}</Tag>
+                      <Tag>{lbl(FUND_STATUS, fp.status, t)}</Tag>
                       <Link to={`/foundation/projects/${fp.project.id}`}>{fp.project.name}</Link>
                       <Typography.Text type="secondary">
-                        {fp.project.organisation.name} · {fp.project.region.name} · {lbl(PROJECT_STATUS, fp.project.status, lang)}
+                        {fp.project.organisation.name} · {fp.project.region.name} · {lbl(PROJECT_STATUS, fp.project.status, t)}
                       </Typography.Text>
                     </Space>
                     <Descriptions size="small" column={{ xs: 1, sm: 3 }}>
-                      <Descriptions.Item label={p('fund.amount')}>
+                      <Descriptions.Item label={t('proj.fund.amount')}>
                         <Typography.Text strong>{formatFen(fp.amountFen)}</Typography.Text>
                       </Descriptions.Item>
-                      <Descriptions.Item label={p('fund.available')}>{formatFen(fp.availableFen)}</Descriptions.Item>
-                      <Descriptions.Item label={p('fund.gap')}>{formatFen(fp.gapFen)}</Descriptions.Item>
+                      <Descriptions.Item label={t('proj.fund.available')}>{formatFen(fp.availableFen)}</Descriptions.Item>
+                      <Descriptions.Item label={t('proj.fund.gap')}>{formatFen(fp.gapFen)}</Descriptions.Item>
                     </Descriptions>
-                    <Space size={[4, 4]} wrap aria-label={p('fund.score')}>
+                    <Space size={[4, 4]} wrap aria-label={t('proj.fund.score')}>
                       {parseComponents(fp.components).map((c) => (
                         <Tag key={c.code} bordered={false} color={c.points >= 0 ? 'green' : 'volcano'}>
-                          {(['project_earmark', 'general_fund', 'gap_coverage'].includes(c.code) ? p(`fund.comp.${c.code}` as ProjectText) : c.code)}{' '}
+                          {(['project_earmark', 'general_fund', 'gap_coverage'].includes(c.code) ? t(`proj.fund.comp.${c.code}` as MessageKey) : c.code)}{' '}
                           {c.points >= 0 ? '+' : '−'}
                           {Math.abs(c.points)}
                         </Tag>
@@ -191,21 +193,21 @@ export function FundMatchesPage() {
                     </Space>
                     {fp.reason && (
                       <Typography.Text type="secondary">
-                        {p('fund.reason')}：{fp.reason}
+                        {t('proj.fund.reason')}：{fp.reason}
                       </Typography.Text>
                     )}
                     {fp.reviewer && (
                       <Typography.Text type="secondary">
-                        {p('fund.reviewer')}：{fp.reviewer.displayName}
+                        {t('proj.fund.reviewer')}：{fp.reviewer.displayName}
                       </Typography.Text>
                     )}
                     {cardErrors[fp.id] && <Alert type="error" showIcon role="alert" message={cardErrors[fp.id]} />}
                     {fp.status === 'proposed' && (
                       <Space>
                         <Button type="primary" loading={busy === fp.id} onClick={() => void onAccept(fp)}>
-                          {p('fund.accept')}
+                          {t('proj.fund.accept')}
                         </Button>
-                        <Button onClick={() => setRejecting(fp)}>{p('fund.reject')}</Button>
+                        <Button onClick={() => setRejecting(fp)}>{t('proj.fund.reject')}</Button>
                       </Space>
                     )}
                   </Space>
@@ -218,20 +220,20 @@ export function FundMatchesPage() {
       )}
       <Modal
         open={!!rejecting}
-        title={p('fund.rejectTitle')}
+        title={t('proj.fund.rejectTitle')}
         onCancel={() => {
           setRejecting(null);
           rejectErrors.clear();
         }}
         onOk={() => rejectForm.submit()}
-        okText={p('fund.reject')}
+        okText={t('proj.fund.reject')}
         cancelText={t('app.cancel')}
         confirmLoading={rejectState.fetching}
         destroyOnHidden
       >
         {rejectErrors.formErrors.length > 0 && <Alert type="error" role="alert" showIcon message={rejectErrors.formErrors.join(' ')} style={{ marginBottom: 12 }} />}
         <Form form={rejectForm} layout="vertical" name="fund-reject" onFinish={onReject}>
-          <Form.Item name="reason" label={p('fund.reason')} rules={[{ required: true, message: t('auth.required') }]}>
+          <Form.Item name="reason" label={t('proj.fund.reason')} rules={[{ required: true, message: t('auth.required') }]}>
             <Input.TextArea rows={3} maxLength={500} />
           </Form.Item>
         </Form>

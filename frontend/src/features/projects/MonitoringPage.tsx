@@ -9,9 +9,11 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { useQuery } from 'urql';
 import type { ProjectDashboardQuery } from '../../gql/graphql';
 import { ErrorState, PageLoading } from '../../components/QueryState';
+import { useI18n } from '../../i18n/I18nProvider';
+import type { MessageKey } from '../../i18n/messages';
 import { formatFen, formatMinutes } from '../../i18n/format';
 import { MonitoredProjectsDocument, ProjectDashboardDocument } from './documents';
-import { PROJECT_STATUS, lbl, useProjectText } from './text';
+import { PROJECT_STATUS, lbl } from './text';
 
 echarts.use([BarChart, PieChart, GridComponent, LegendComponent, TooltipComponent, AriaComponent, SVGRenderer]);
 
@@ -73,7 +75,7 @@ function Chart({ option, title, testId }: { option: EChartsOption; title: string
 
 /** Foundation reviewers: one approved project's budget execution, funding and results, in ECharts. */
 export function MonitoringPage() {
-  const { p, lang } = useProjectText();
+  const { t, lang } = useI18n();
   const [params, setParams] = useSearchParams();
   const [{ data: list, fetching: listFetching, error: listError }, reloadList] = useQuery({ query: MonitoredProjectsDocument, variables: {} });
   // running projects first, then completed and closed ones
@@ -88,30 +90,30 @@ export function MonitoringPage() {
     requestPolicy: 'cache-and-network',
   });
   const d = data?.projectDashboard;
-  const chartTitle = (key: Parameters<typeof p>[0]) => p('mon.chartLabel', { title: p(key) });
+  const chartTitle = (key: MessageKey) => t('proj.mon.chartLabel', { title: t(key) });
 
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
       <Card
-        title={<h1 className="card-title">{p('mon.title')}</h1>}
-        extra={projectId && <Link to={`/foundation/projects/${projectId}`}>{p('mon.open')}</Link>}
+        title={<h1 className="card-title">{t('proj.mon.title')}</h1>}
+        extra={projectId && <Link to={`/foundation/projects/${projectId}`}>{t('proj.mon.open')}</Link>}
       >
         {listError ? (
           <ErrorState error={listError} onRetry={() => reloadList({ requestPolicy: 'network-only' })} />
         ) : (
           <Select
-            aria-label={p('mon.project')}
-            placeholder={p('mon.pick')}
+            aria-label={t('proj.mon.project')}
+            placeholder={t('proj.mon.pick')}
             loading={listFetching}
             style={{ width: '100%', maxWidth: 420 }}
             value={projectId ?? undefined}
             onChange={(v: string) => setParams({ project: v })}
-            options={projects.map((pr) => ({ value: pr.id, label: `${pr.name}（${lbl(PROJECT_STATUS, pr.status, lang)}）` }))}
-            notFoundContent={<Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={p('mon.noProjects')} />}
+            options={projects.map((pr) => ({ value: pr.id, label: `${pr.name}（${lbl(PROJECT_STATUS, pr.status, t)}）` }))}
+            notFoundContent={<Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('proj.mon.noProjects')} />}
           />
         )}
         {!listFetching && !listError && projects.length === 0 && !params.get('project') && (
-          <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={p('mon.noProjects')} />
+          <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('proj.mon.noProjects')} />
         )}
       </Card>
       {error && <ErrorState error={error} onRetry={() => reload({ requestPolicy: 'network-only' })} />}
@@ -121,61 +123,61 @@ export function MonitoringPage() {
           <Card size="small">
             <Row gutter={[16, 16]}>
               <Col xs={12} md={6}>
-                <Statistic title={p('mon.households')} value={d.householdsServed} />
+                <Statistic title={t('proj.mon.households')} value={d.householdsServed} />
               </Col>
               <Col xs={12} md={6}>
-                <Statistic title={p('mon.minutes')} value={formatMinutes(d.serviceMinutes, lang)} />
+                <Statistic title={t('proj.mon.minutes')} value={formatMinutes(d.serviceMinutes, lang)} />
               </Col>
               <Col xs={12} md={6}>
-                <Statistic title={p('mon.goods')} value={d.goodsItems} />
+                <Statistic title={t('proj.mon.goods')} value={d.goodsItems} />
               </Col>
               <Col xs={12} md={6}>
                 <Statistic
-                  title={p('mon.rating')}
-                  value={d.ratingAverageTenths != null ? (d.ratingAverageTenths / 10).toFixed(1) : p('mon.noRating')}
+                  title={t('proj.mon.rating')}
+                  value={d.ratingAverageTenths != null ? (d.ratingAverageTenths / 10).toFixed(1) : t('proj.mon.noRating')}
                   suffix={d.ratingAverageTenths != null ? `/ 5 (${d.ratingCount})` : undefined}
                 />
               </Col>
               <Col xs={12} md={6}>
-                <Statistic title={p('grant.grant')} value={formatFen(d.funding.grantFen)} />
+                <Statistic title={t('proj.grant.grant')} value={formatFen(d.funding.grantFen)} />
               </Col>
               <Col xs={12} md={6}>
-                <Statistic title={p('grant.released')} value={formatFen(d.funding.releasedFen)} />
+                <Statistic title={t('proj.grant.released')} value={formatFen(d.funding.releasedFen)} />
               </Col>
               <Col xs={12} md={6}>
-                <Statistic title={p('grant.spent')} value={formatFen(d.funding.spentFen)} />
+                <Statistic title={t('proj.grant.spent')} value={formatFen(d.funding.spentFen)} />
               </Col>
               <Col xs={12} md={6}>
-                <Statistic title={p('grant.gap')} value={formatFen(d.funding.gapFen)} />
+                <Statistic title={t('proj.grant.gap')} value={formatFen(d.funding.gapFen)} />
               </Col>
             </Row>
           </Card>
           <Row gutter={[16, 16]}>
             <Col xs={24} lg={14}>
-              <Card size="small" title={p('mon.budgetChart')}>
-                <Chart testId="budget-chart" title={chartTitle('mon.budgetChart')} option={budgetOption(d, { budget: p('mon.budget'), spent: p('mon.spent') })} />
+              <Card size="small" title={t('proj.mon.budgetChart')}>
+                <Chart testId="budget-chart" title={chartTitle('proj.mon.budgetChart')} option={budgetOption(d, { budget: t('proj.mon.budget'), spent: t('proj.mon.spent') })} />
               </Card>
             </Col>
             <Col xs={24} lg={10}>
-              <Card size="small" title={p('mon.fundingChart')}>
+              <Card size="small" title={t('proj.mon.fundingChart')}>
                 <Chart
                   testId="funding-chart"
-                  title={chartTitle('mon.fundingChart')}
+                  title={chartTitle('proj.mon.fundingChart')}
                   option={fundingOption(d, {
-                    released: p('grant.released'),
-                    committed: p('grant.committed'),
-                    donations: p('grant.donations'),
-                    gap: p('grant.gap'),
+                    released: t('proj.grant.released'),
+                    committed: t('proj.grant.committed'),
+                    donations: t('proj.grant.donations'),
+                    gap: t('proj.grant.gap'),
                   })}
                 />
               </Card>
             </Col>
             <Col xs={24}>
-              <Card size="small" title={p('mon.reportsChart')}>
+              <Card size="small" title={t('proj.mon.reportsChart')}>
                 {d.reports.some((r) => r.status === 'approved') ? (
-                  <Chart testId="reports-chart" title={chartTitle('mon.reportsChart')} option={reportsOption(d, p('mon.households'))} />
+                  <Chart testId="reports-chart" title={chartTitle('proj.mon.reportsChart')} option={reportsOption(d, t('proj.mon.households'))} />
                 ) : (
-                  <Typography.Text type="secondary">{p('report.none')}</Typography.Text>
+                  <Typography.Text type="secondary">{t('proj.report.none')}</Typography.Text>
                 )}
               </Card>
             </Col>

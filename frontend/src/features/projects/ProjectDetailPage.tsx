@@ -31,6 +31,7 @@ import type { ProjectDecisionOutcome, ProjectDetailFieldsFragment, ProjectReview
 import { useMe } from '../../auth/MeProvider';
 import { ErrorState, PageLoading } from '../../components/QueryState';
 import { combinedErrorMessage, useFieldErrors, type PayloadError } from '../../hooks/fieldErrors';
+import { useI18n } from '../../i18n/I18nProvider';
 import { formatFen, formatMinutes, yuanToFen } from '../../i18n/format';
 import {
   ConflictDeclareDocument,
@@ -58,7 +59,6 @@ import {
   lbl,
   opts,
   percent,
-  useProjectText,
 } from './text';
 
 type Project = ProjectDetailFieldsFragment;
@@ -88,7 +88,7 @@ function FormErrors({ errors }: { errors: string[] }) {
 /** A project as the foundation sees it: the application, its review, the grant and its monitoring. */
 export function ProjectDetailPage() {
   const { id = '' } = useParams();
-  const { p, lang } = useProjectText();
+  const { t } = useI18n();
   const [{ data, fetching, error }, refetch] = useQuery({ query: ProjectDocument, variables: { id }, requestPolicy: 'cache-and-network' });
   const reload = () => refetch({ requestPolicy: 'network-only' });
   const [tab, setTab] = useState('application');
@@ -96,7 +96,7 @@ export function ProjectDetailPage() {
   if (error && !data) return <ErrorState error={error} onRetry={reload} />;
   if (fetching && !data) return <PageLoading />;
   const project = data?.project;
-  if (!project) return <Alert type="warning" showIcon message={p('detail.notFound')} />;
+  if (!project) return <Alert type="warning" showIcon message={t('proj.detail.notFound')} />;
 
   const approvedSide = ['approved', 'completed', 'closed'].includes(project.status);
   return (
@@ -106,35 +106,35 @@ export function ProjectDetailPage() {
           <Space wrap>
             <h1 className="card-title">{project.name}</h1>
             <Tag color={STATUS_COLOR[project.status]} data-testid="project-status">
-              {lbl(PROJECT_STATUS, project.status, lang)}
+              {lbl(PROJECT_STATUS, project.status, t)}
             </Tag>
           </Space>
         }
         extra={
           <Space wrap>
-            {approvedSide && <Link to={`/foundation/monitoring?project=${encodeURIComponent(project.id)}`}>{p('detail.dashboard')}</Link>}
+            {approvedSide && <Link to={`/foundation/monitoring?project=${encodeURIComponent(project.id)}`}>{t('proj.detail.dashboard')}</Link>}
             {project.disclosureUrl && (
               <a href={project.disclosureUrl} target="_blank" rel="noreferrer">
-                {p('detail.disclosure')}
+                {t('proj.detail.disclosure')}
               </a>
             )}
           </Space>
         }
       >
         <Descriptions size="small" column={{ xs: 1, sm: 2, lg: 4 }}>
-          <Descriptions.Item label={p('list.org')}>{project.organisation.name}</Descriptions.Item>
-          <Descriptions.Item label={p('list.region')}>{project.region.name}</Descriptions.Item>
-          <Descriptions.Item label={p('detail.foundation')}>{project.foundation.name}</Descriptions.Item>
-          <Descriptions.Item label={p('detail.period')}>
+          <Descriptions.Item label={t('proj.list.org')}>{project.organisation.name}</Descriptions.Item>
+          <Descriptions.Item label={t('proj.list.region')}>{project.region.name}</Descriptions.Item>
+          <Descriptions.Item label={t('proj.detail.foundation')}>{project.foundation.name}</Descriptions.Item>
+          <Descriptions.Item label={t('proj.detail.period')}>
             {project.startsOn} – {project.endsOn}
           </Descriptions.Item>
-          <Descriptions.Item label={p('list.requested')}>{formatFen(project.requestedFen)}</Descriptions.Item>
-          <Descriptions.Item label={p('list.grant')}>{project.funding.grantFen !== '0' ? formatFen(project.funding.grantFen) : '—'}</Descriptions.Item>
-          <Descriptions.Item label={p('grant.released')}>{formatFen(project.funding.releasedFen)}</Descriptions.Item>
-          <Descriptions.Item label={p('detail.round')}>{project.reviewRound}</Descriptions.Item>
+          <Descriptions.Item label={t('proj.list.requested')}>{formatFen(project.requestedFen)}</Descriptions.Item>
+          <Descriptions.Item label={t('proj.list.grant')}>{project.funding.grantFen !== '0' ? formatFen(project.funding.grantFen) : '—'}</Descriptions.Item>
+          <Descriptions.Item label={t('proj.grant.released')}>{formatFen(project.funding.releasedFen)}</Descriptions.Item>
+          <Descriptions.Item label={t('proj.detail.round')}>{project.reviewRound}</Descriptions.Item>
         </Descriptions>
         {!project.viewerActsForFoundation && !project.viewerIsMember && (
-          <Alert type="info" showIcon message={p('detail.conflictBanner')} style={{ marginTop: 8 }} />
+          <Alert type="info" showIcon message={t('proj.detail.conflictBanner')} style={{ marginTop: 8 }} />
         )}
       </Card>
       {error && <ErrorState error={error} onRetry={reload} />}
@@ -143,13 +143,13 @@ export function ProjectDetailPage() {
           activeKey={tab}
           onChange={setTab}
           items={[
-            { key: 'application', label: p('detail.application'), children: <Application project={project} /> },
-            { key: 'reviews', label: p('detail.reviews'), children: <Reviews project={project} onChange={reload} /> },
-            { key: 'grants', label: p('detail.grants'), children: <Grants project={project} onChange={reload} /> },
-            { key: 'reports', label: p('detail.reports'), children: <Reports project={project} onChange={reload} /> },
-            { key: 'spending', label: p('detail.spending'), children: <Spending project={project} /> },
-            { key: 'evaluation', label: p('detail.evaluation'), children: <Evaluation project={project} onChange={reload} /> },
-            { key: 'events', label: p('detail.events'), children: <Events project={project} /> },
+            { key: 'application', label: t('proj.detail.application'), children: <Application project={project} /> },
+            { key: 'reviews', label: t('proj.detail.reviews'), children: <Reviews project={project} onChange={reload} /> },
+            { key: 'grants', label: t('proj.detail.grants'), children: <Grants project={project} onChange={reload} /> },
+            { key: 'reports', label: t('proj.detail.reports'), children: <Reports project={project} onChange={reload} /> },
+            { key: 'spending', label: t('proj.detail.spending'), children: <Spending project={project} /> },
+            { key: 'evaluation', label: t('proj.detail.evaluation'), children: <Evaluation project={project} onChange={reload} /> },
+            { key: 'events', label: t('proj.detail.events'), children: <Events project={project} /> },
           ]}
         />
       </Card>
@@ -158,25 +158,25 @@ export function ProjectDetailPage() {
 }
 
 function Application({ project }: { project: Project }) {
-  const { p, lang } = useProjectText();
+  const { t } = useI18n();
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
       <Descriptions size="small" column={1} bordered>
-        <Descriptions.Item label={p('detail.summary')}>{project.summary || '—'}</Descriptions.Item>
-        <Descriptions.Item label={p('detail.goals')}>{project.goals}</Descriptions.Item>
-        <Descriptions.Item label={p('detail.groups')}>
+        <Descriptions.Item label={t('proj.detail.summary')}>{project.summary || '—'}</Descriptions.Item>
+        <Descriptions.Item label={t('proj.detail.goals')}>{project.goals}</Descriptions.Item>
+        <Descriptions.Item label={t('proj.detail.groups')}>
           <Space size={[4, 4]} wrap>
-            <Tag>{lbl(PROJECT_CATEGORY, project.category, lang)}</Tag>
+            <Tag>{lbl(PROJECT_CATEGORY, project.category, t)}</Tag>
             {project.beneficiaryGroups.map((g) => (
               <Tag key={g} color="blue">
-                {lbl(GROUP, g, lang)}
+                {lbl(GROUP, g, t)}
               </Tag>
             ))}
           </Space>
         </Descriptions.Item>
-        <Descriptions.Item label={p('detail.beneficiaries')}>{project.beneficiaryCount}</Descriptions.Item>
+        <Descriptions.Item label={t('proj.detail.beneficiaries')}>{project.beneficiaryCount}</Descriptions.Item>
       </Descriptions>
-      <Typography.Title level={5}>{p('detail.budget')}</Typography.Title>
+      <Typography.Title level={5}>{t('proj.detail.budget')}</Typography.Title>
       <Table
         rowKey="id"
         size="small"
@@ -184,14 +184,14 @@ function Application({ project }: { project: Project }) {
         dataSource={project.budgetLines}
         columns={[
           { title: '#', key: 'pos', width: 48, render: (_v, row) => row.position + 1 },
-          { title: p('spend.line'), dataIndex: 'name' },
-          { title: p('detail.category'), key: 'cat', render: (_v, l) => lbl(BUDGET_CATEGORY, l.category, lang) },
-          { title: p('spend.amount'), key: 'amt', align: 'right', render: (_v, l) => formatFen(l.amountFen) },
+          { title: t('proj.spend.line'), dataIndex: 'name' },
+          { title: t('proj.detail.category'), key: 'cat', render: (_v, l) => lbl(BUDGET_CATEGORY, l.category, t) },
+          { title: t('proj.spend.amount'), key: 'amt', align: 'right', render: (_v, l) => formatFen(l.amountFen) },
         ]}
         summary={() => (
           <Table.Summary.Row>
             <Table.Summary.Cell index={0} colSpan={3}>
-              {p('detail.budgetTotal')}
+              {t('proj.detail.budgetTotal')}
             </Table.Summary.Cell>
             <Table.Summary.Cell index={1} align="right">
               {formatFen(project.budgetTotalFen)}
@@ -199,7 +199,7 @@ function Application({ project }: { project: Project }) {
           </Table.Summary.Row>
         )}
       />
-      <Typography.Title level={5}>{p('detail.milestones')}</Typography.Title>
+      <Typography.Title level={5}>{t('proj.detail.milestones')}</Typography.Title>
       <Table
         rowKey="id"
         size="small"
@@ -207,14 +207,14 @@ function Application({ project }: { project: Project }) {
         dataSource={project.milestones}
         columns={[
           { title: '#', key: 'pos', width: 48, render: (_v, row) => row.position + 1 },
-          { title: p('detail.milestones'), dataIndex: 'title' },
-          { title: p('detail.dueOn'), dataIndex: 'dueOn' },
-          { title: p('detail.plannedTranche'), key: 'fen', align: 'right', render: (_v, m) => formatFen(m.plannedTrancheFen) },
+          { title: t('proj.detail.milestones'), dataIndex: 'title' },
+          { title: t('proj.detail.dueOn'), dataIndex: 'dueOn' },
+          { title: t('proj.detail.plannedTranche'), key: 'fen', align: 'right', render: (_v, m) => formatFen(m.plannedTrancheFen) },
         ]}
       />
       {project.attachments.length > 0 && (
         <>
-          <Typography.Title level={5}>{p('detail.attachments')}</Typography.Title>
+          <Typography.Title level={5}>{t('proj.detail.attachments')}</Typography.Title>
           <List
             size="small"
             dataSource={project.attachments}
@@ -231,7 +231,7 @@ function Application({ project }: { project: Project }) {
 }
 
 function Reviews({ project, onChange }: { project: Project; onChange: () => void }) {
-  const { p, t, lang } = useProjectText();
+  const { t, lang } = useI18n();
   const { me } = useMe();
   const { message } = App.useApp();
   const inReview = IN_REVIEW.includes(project.status);
@@ -249,7 +249,7 @@ function Reviews({ project, onChange }: { project: Project; onChange: () => void
     const r = await assign({ projectId: project.id, reviewerId: v.reviewerId });
     if (r.error) return assignErrors.applyCombined(r.error, t('app.networkError'));
     if (assignErrors.apply(r.data?.reviewerAssign?.errors)) return;
-    message.success(p('review.assigned'));
+    message.success(t('proj.review.assigned'));
     assignForm.resetFields();
     onChange();
   };
@@ -263,7 +263,7 @@ function Reviews({ project, onChange }: { project: Project; onChange: () => void
     const r = await declare({ projectId: project.id, reason: v.reason });
     if (r.error) return conflictErrors.applyCombined(r.error, t('app.networkError'));
     if (conflictErrors.apply(r.data?.conflictDeclare?.errors)) return;
-    message.success(p('review.conflictDone'));
+    message.success(t('proj.review.conflictDone'));
     onChange();
   };
 
@@ -282,7 +282,7 @@ function Reviews({ project, onChange }: { project: Project; onChange: () => void
     });
     if (r.error) return reviewErrors.applyCombined(r.error, t('app.networkError'));
     if (reviewErrors.apply(r.data?.reviewSubmit?.errors)) return;
-    message.success(p('review.done'));
+    message.success(t('proj.review.done'));
     reviewForm.resetFields();
     onChange();
   };
@@ -297,13 +297,13 @@ function Reviews({ project, onChange }: { project: Project; onChange: () => void
     decisionErrors.clear();
     const amountFen = v.outcome === 'approve' && v.amount ? yuanToFen(v.amount) : null;
     if (v.outcome === 'approve' && v.amount && amountFen === null) {
-      decisionForm.setFields([{ name: 'amount', errors: [p('review.amount')] }]);
+      decisionForm.setFields([{ name: 'amount', errors: [t('proj.review.amount')] }]);
       return;
     }
     const r = await decide({ projectId: project.id, outcome: v.outcome, reasons: v.reasons, amountFen });
     if (r.error) return decisionErrors.applyCombined(r.error, t('app.networkError'));
     if (decisionErrors.apply(r.data?.decisionMake?.errors)) return;
-    message.success(p('review.decided'));
+    message.success(t('proj.review.decided'));
     decisionForm.resetFields();
     onChange();
   };
@@ -314,22 +314,22 @@ function Reviews({ project, onChange }: { project: Project; onChange: () => void
     <Row gutter={[16, 16]}>
       <Col xs={24} lg={14}>
         <Space direction="vertical" size="middle" style={{ width: '100%' }}>
-          <Typography.Title level={5}>{p('detail.reviews')}</Typography.Title>
+          <Typography.Title level={5}>{t('proj.detail.reviews')}</Typography.Title>
           {(project.reviews ?? []).length === 0 ? (
-            <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={p('review.none')} />
+            <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('proj.review.none')} />
           ) : (
             (project.reviews ?? []).map((r) => (
               <Card key={r.id} size="small" data-testid="review">
                 <Space wrap>
                   <Typography.Text strong>{r.reviewer.displayName}</Typography.Text>
                   <Tag color={r.recommendation === 'approve' ? 'green' : r.recommendation === 'reject' ? 'red' : 'orange'}>
-                    {lbl(RECOMMENDATION, r.recommendation, lang)}
+                    {lbl(RECOMMENDATION, r.recommendation, t)}
                   </Tag>
                   <Typography.Text>
-                    {p('review.total')} {r.totalScore}
+                    {t('proj.review.total')} {r.totalScore}
                   </Typography.Text>
                   <Typography.Text type="secondary">
-                    {p('detail.round')} {r.round} · {dateTime(r.submittedAt, lang)}
+                    {t('proj.detail.round')} {r.round} · {dateTime(r.submittedAt, lang)}
                   </Typography.Text>
                 </Space>
                 <div style={{ marginTop: 6 }}>
@@ -346,13 +346,13 @@ function Reviews({ project, onChange }: { project: Project; onChange: () => void
             ))
           )}
           {inReview && acts && mine?.status === 'assigned' && !reviewedThisRound && (
-            <Card size="small" title={p('review.submit')}>
+            <Card size="small" title={t('proj.review.submit')}>
               {criteria.length === 0 ? (
-                <Alert type="warning" showIcon message={p('review.noCriteria')} />
+                <Alert type="warning" showIcon message={t('proj.review.noCriteria')} />
               ) : (
                 <>
                   <FormErrors errors={reviewErrors.formErrors} />
-                  <Typography.Paragraph type="secondary">{p('review.criteria', { name: project.foundation.criteria?.name ?? '' })}</Typography.Paragraph>
+                  <Typography.Paragraph type="secondary">{t('proj.review.criteria', { name: project.foundation.criteria?.name ?? '' })}</Typography.Paragraph>
                   <Form form={reviewForm} layout="vertical" name="review" onFinish={onReview} initialValues={{ recommendation: 'approve' }}>
                     <Row gutter={12}>
                       {criteria.map((c) => (
@@ -361,7 +361,7 @@ function Reviews({ project, onChange }: { project: Project; onChange: () => void
                             name={['scores', c.code]}
                             label={`${c.name}（0–${c.maxScore}）`}
                             tooltip={c.description || undefined}
-                            extra={p('review.weight', { weight: c.weight })}
+                            extra={t('proj.review.weight', { weight: c.weight })}
                             rules={[{ required: true, message: t('auth.required') }]}
                           >
                             <InputNumber min={0} max={c.maxScore} precision={0} style={{ width: '100%' }} />
@@ -369,14 +369,14 @@ function Reviews({ project, onChange }: { project: Project; onChange: () => void
                         </Col>
                       ))}
                     </Row>
-                    <Form.Item name="recommendation" label={p('review.recommendation')} rules={[{ required: true, message: t('auth.required') }]}>
-                      <Radio.Group optionType="button" options={opts(RECOMMENDATION, lang)} />
+                    <Form.Item name="recommendation" label={t('proj.review.recommendation')} rules={[{ required: true, message: t('auth.required') }]}>
+                      <Radio.Group optionType="button" options={opts(RECOMMENDATION, t)} />
                     </Form.Item>
-                    <Form.Item name="comment" label={p('review.comment')}>
+                    <Form.Item name="comment" label={t('proj.review.comment')}>
                       <Input.TextArea rows={3} maxLength={2000} />
                     </Form.Item>
                     <Button type="primary" htmlType="submit" loading={reviewState.fetching}>
-                      {p('review.submit')}
+                      {t('proj.review.submit')}
                     </Button>
                   </Form>
                 </>
@@ -384,17 +384,17 @@ function Reviews({ project, onChange }: { project: Project; onChange: () => void
             </Card>
           )}
           {inReview && acts && (project.reviews ?? []).length > 0 && (
-            <Card size="small" title={p('review.decision')}>
+            <Card size="small" title={t('proj.review.decision')}>
               <FormErrors errors={decisionErrors.formErrors} />
               <Form form={decisionForm} layout="vertical" name="decision" onFinish={onDecide}>
-                <Form.Item name="outcome" label={p('review.outcome')} rules={[{ required: true, message: t('auth.required') }]}>
-                  <Radio.Group optionType="button" options={opts(OUTCOME, lang)} />
+                <Form.Item name="outcome" label={t('proj.review.outcome')} rules={[{ required: true, message: t('auth.required') }]}>
+                  <Radio.Group optionType="button" options={opts(OUTCOME, t)} />
                 </Form.Item>
                 {outcome === 'approve' && (
                   <Form.Item
                     name="amount"
-                    label={p('review.amount')}
-                    extra={p('review.amountHelp', {
+                    label={t('proj.review.amount')}
+                    extra={t('proj.review.amountHelp', {
                       amount: formatFen(project.requestedFen),
                       available: formatFen(project.foundation.availableFen ?? '0'),
                     })}
@@ -403,29 +403,29 @@ function Reviews({ project, onChange }: { project: Project; onChange: () => void
                     <Input inputMode="decimal" prefix="¥" style={{ maxWidth: 240 }} />
                   </Form.Item>
                 )}
-                <Form.Item name="reasons" label={p('review.reasons')} rules={[{ required: true, message: t('auth.required') }]}>
+                <Form.Item name="reasons" label={t('proj.review.reasons')} rules={[{ required: true, message: t('auth.required') }]}>
                   <Input.TextArea rows={2} maxLength={2000} />
                 </Form.Item>
                 <Button type="primary" htmlType="submit" loading={decisionState.fetching}>
-                  {p('review.decide')}
+                  {t('proj.review.decide')}
                 </Button>
               </Form>
             </Card>
           )}
           {project.decisions.length > 0 && (
             <>
-              <Typography.Title level={5}>{p('review.decisions')}</Typography.Title>
+              <Typography.Title level={5}>{t('proj.review.decisions')}</Typography.Title>
               <List
                 size="small"
                 dataSource={project.decisions}
                 renderItem={(d) => (
                   <List.Item>
                     <Space wrap>
-                      <Tag color={d.outcome === 'approve' ? 'green' : d.outcome === 'reject' ? 'red' : 'orange'}>{lbl(OUTCOME, d.outcome, lang)}</Tag>
+                      <Tag color={d.outcome === 'approve' ? 'green' : d.outcome === 'reject' ? 'red' : 'orange'}>{lbl(OUTCOME, d.outcome, t)}</Tag>
                       {d.outcome === 'approve' && <Typography.Text strong>{formatFen(d.amountFen)}</Typography.Text>}
                       <Typography.Text>{d.reasons}</Typography.Text>
                       <Typography.Text type="secondary">
-                        {p('detail.round')} {d.round} · {dateTime(d.decidedAt, lang)}
+                        {t('proj.detail.round')} {d.round} · {dateTime(d.decidedAt, lang)}
                       </Typography.Text>
                     </Space>
                   </List.Item>
@@ -437,7 +437,7 @@ function Reviews({ project, onChange }: { project: Project; onChange: () => void
       </Col>
       <Col xs={24} lg={10}>
         <Space direction="vertical" size="middle" style={{ width: '100%' }}>
-          <Card size="small" title={p('review.assignments')}>
+          <Card size="small" title={t('proj.review.assignments')}>
             <List
               size="small"
               dataSource={project.assignments ?? []}
@@ -446,7 +446,7 @@ function Reviews({ project, onChange }: { project: Project; onChange: () => void
                 <List.Item>
                   <Space>
                     <span>{a.reviewer.displayName}</span>
-                    <Tag color={a.status === 'recused' ? 'default' : 'blue'}>{lbl(ASSIGNMENT_STATUS, a.status, lang)}</Tag>
+                    <Tag color={a.status === 'recused' ? 'default' : 'blue'}>{lbl(ASSIGNMENT_STATUS, a.status, t)}</Tag>
                   </Space>
                   <Typography.Text type="secondary">{date(a.assignedAt, lang)}</Typography.Text>
                 </List.Item>
@@ -456,28 +456,28 @@ function Reviews({ project, onChange }: { project: Project; onChange: () => void
               <>
                 <FormErrors errors={assignErrors.formErrors} />
                 <Form form={assignForm} layout="inline" name="assign" onFinish={onAssign} style={{ marginTop: 12, rowGap: 8 }}>
-                  <Form.Item name="reviewerId" label={p('review.assignee')} rules={[{ required: true, message: t('auth.required') }]}>
+                  <Form.Item name="reviewerId" label={t('proj.review.assignee')} rules={[{ required: true, message: t('auth.required') }]}>
                     <Select
                       style={{ minWidth: 180 }}
                       options={reviewers.filter((r) => !assignedIds.has(r.id)).map((r) => ({ value: r.id, label: r.displayName }))}
                     />
                   </Form.Item>
                   <Button htmlType="submit" loading={assignState.fetching}>
-                    {p('review.assign')}
+                    {t('proj.review.assign')}
                   </Button>
                 </Form>
               </>
             )}
           </Card>
           {inReview && acts && (
-            <Card size="small" title={p('review.conflict')}>
+            <Card size="small" title={t('proj.review.conflict')}>
               <FormErrors errors={conflictErrors.formErrors} />
               <Form form={conflictForm} layout="vertical" name="conflict" onFinish={onConflict}>
-                <Form.Item name="reason" label={p('review.conflictReason')} rules={[{ required: true, message: t('auth.required') }]}>
+                <Form.Item name="reason" label={t('proj.review.conflictReason')} rules={[{ required: true, message: t('auth.required') }]}>
                   <Input maxLength={500} />
                 </Form.Item>
                 <Button danger htmlType="submit" loading={conflictState.fetching}>
-                  {p('review.conflict')}
+                  {t('proj.review.conflict')}
                 </Button>
               </Form>
             </Card>
@@ -489,16 +489,16 @@ function Reviews({ project, onChange }: { project: Project; onChange: () => void
 }
 
 function FundingFigures({ project }: { project: Project }) {
-  const { p } = useProjectText();
+  const { t } = useI18n();
   const f = project.funding;
   const items: [string, string][] = [
-    [p('grant.grant'), f.grantFen],
-    [p('grant.released'), f.releasedFen],
-    [p('grant.committed'), f.committedFen],
-    [p('grant.donations'), f.donationsFen],
-    [p('grant.spent'), f.spentFen],
-    [p('grant.balance'), f.balanceFen],
-    [p('grant.gap'), f.gapFen],
+    [t('proj.grant.grant'), f.grantFen],
+    [t('proj.grant.released'), f.releasedFen],
+    [t('proj.grant.committed'), f.committedFen],
+    [t('proj.grant.donations'), f.donationsFen],
+    [t('proj.grant.spent'), f.spentFen],
+    [t('proj.grant.balance'), f.balanceFen],
+    [t('proj.grant.gap'), f.gapFen],
   ];
   return (
     <Row gutter={[16, 16]}>
@@ -512,7 +512,7 @@ function FundingFigures({ project }: { project: Project }) {
 }
 
 function Grants({ project, onChange }: { project: Project; onChange: () => void }) {
-  const { p, t, lang } = useProjectText();
+  const { t, lang } = useI18n();
   const { message } = App.useApp();
   const [, release] = useMutation(TrancheReleaseDocument);
   const [busy, setBusy] = useState<string | null>(null);
@@ -527,7 +527,7 @@ function Grants({ project, onChange }: { project: Project; onChange: () => void 
     setBusy(null);
     const text = errorText({ error: r.error, errors: r.data?.trancheRelease?.errors }, t('app.networkError'));
     if (text) return setRowErrors((e) => ({ ...e, [trancheId]: text }));
-    message.success(p('grant.releasedOk', { amount: formatFen(amount) }));
+    message.success(t('proj.grant.releasedOk', { amount: formatFen(amount) }));
     onChange();
   };
 
@@ -536,12 +536,12 @@ function Grants({ project, onChange }: { project: Project; onChange: () => void 
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
       <FundingFigures project={project} />
       <div>
-        <Typography.Text>{p('grant.progress')}</Typography.Text>
-        <Progress percent={progress} aria-label={p('grant.progress')} status={progress >= 100 ? 'success' : 'active'} />
+        <Typography.Text>{t('proj.grant.progress')}</Typography.Text>
+        <Progress percent={progress} aria-label={t('proj.grant.progress')} status={progress >= 100 ? 'success' : 'active'} />
       </div>
-      <Typography.Title level={5}>{p('grant.tranches')}</Typography.Title>
+      <Typography.Title level={5}>{t('proj.grant.tranches')}</Typography.Title>
       {project.tranches.length === 0 ? (
-        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={p('grant.none')} />
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('proj.grant.none')} />
       ) : (
         <List
           dataSource={project.tranches}
@@ -557,20 +557,20 @@ function Grants({ project, onChange }: { project: Project; onChange: () => void 
                       <Typography.Text strong>{tr.milestoneTitle}</Typography.Text>
                       <Typography.Text>{formatFen(tr.amountFen)}</Typography.Text>
                       <Tag color={tr.status === 'released' ? 'green' : tr.status === 'canceled' ? 'default' : 'gold'}>
-                        {lbl(TRANCHE_STATUS, tr.status, lang)}
+                        {lbl(TRANCHE_STATUS, tr.status, t)}
                       </Tag>
                       {tr.releasedAt && <Typography.Text type="secondary">{dateTime(tr.releasedAt, lang)}</Typography.Text>}
-                      {canRelease && !ready && <Typography.Text type="secondary">{p('grant.needsReport')}</Typography.Text>}
+                      {canRelease && !ready && <Typography.Text type="secondary">{t('proj.grant.needsReport')}</Typography.Text>}
                     </Space>
                     {canRelease && (
                       <Popconfirm
-                        title={p('grant.releaseConfirm', { amount: formatFen(tr.amountFen), title: tr.milestoneTitle })}
+                        title={t('proj.grant.releaseConfirm', { amount: formatFen(tr.amountFen), title: tr.milestoneTitle })}
                         onConfirm={() => void onRelease(tr.id, tr.amountFen)}
-                        okText={p('grant.release')}
+                        okText={t('proj.grant.release')}
                         cancelText={t('app.cancel')}
                       >
                         <Button type="primary" loading={busy === tr.id} disabled={!ready}>
-                          {busy === tr.id ? p('grant.releasing') : p('grant.release')}
+                          {busy === tr.id ? t('proj.grant.releasing') : t('proj.grant.release')}
                         </Button>
                       </Popconfirm>
                     )}
@@ -587,7 +587,7 @@ function Grants({ project, onChange }: { project: Project; onChange: () => void 
 }
 
 function ReportCard({ report, project, onChange }: { report: Project['reports'][number]; project: Project; onChange: () => void }) {
-  const { p, t, lang } = useProjectText();
+  const { t, lang } = useI18n();
   const { message } = App.useApp();
   const [form] = Form.useForm<{ note?: string }>();
   const errors = useFieldErrors(form, { known: ['note'] });
@@ -597,14 +597,14 @@ function ReportCard({ report, project, onChange }: { report: Project['reports'][
     errors.clear();
     const note = (form.getFieldValue('note') as string | undefined) ?? '';
     if (!approving && !note.trim()) {
-      form.setFields([{ name: 'note', errors: [p('report.noteRequired')] }]);
+      form.setFields([{ name: 'note', errors: [t('proj.report.noteRequired')] }]);
       return;
     }
     const r = approving ? await approve({ reportId: report.id, note }) : await send({ reportId: report.id, note });
     if (r.error) return errors.applyCombined(r.error, t('app.networkError'));
     const payload = r.data && ('milestoneReportApprove' in r.data ? r.data.milestoneReportApprove : 'milestoneReportReturn' in r.data ? r.data.milestoneReportReturn : null);
     if (errors.apply(payload?.errors)) return;
-    message.success(approving ? p('report.approved') : p('report.returned'));
+    message.success(approving ? t('proj.report.approved') : t('proj.report.returned'));
     onChange();
   };
   const canReview = report.status === 'submitted' && project.viewerActsForFoundation && project.status === 'approved';
@@ -612,37 +612,37 @@ function ReportCard({ report, project, onChange }: { report: Project['reports'][
     <Card size="small" data-testid="report" data-status={report.status}>
       <Space wrap>
         <Typography.Text strong>{report.milestoneTitle}</Typography.Text>
-        <Tag color={report.status === 'approved' ? 'green' : report.status === 'returned' ? 'orange' : 'blue'}>{lbl(REPORT_STATUS, report.status, lang)}</Tag>
+        <Tag color={report.status === 'approved' ? 'green' : report.status === 'returned' ? 'orange' : 'blue'}>{lbl(REPORT_STATUS, report.status, t)}</Tag>
         <Typography.Text type="secondary">
-          {p('report.by')} {report.submittedBy.displayName} · {dateTime(report.submittedAt, lang)}
+          {t('proj.report.by')} {report.submittedBy.displayName} · {dateTime(report.submittedAt, lang)}
         </Typography.Text>
       </Space>
       <Typography.Paragraph style={{ margin: '8px 0' }}>{report.narrative}</Typography.Paragraph>
       <Descriptions size="small" column={{ xs: 1, sm: 3 }}>
-        <Descriptions.Item label={p('report.households')}>{report.householdsServed}</Descriptions.Item>
-        <Descriptions.Item label={p('report.minutes')}>{formatMinutes(report.serviceMinutes, lang)}</Descriptions.Item>
-        <Descriptions.Item label={p('report.goods')}>
+        <Descriptions.Item label={t('proj.report.households')}>{report.householdsServed}</Descriptions.Item>
+        <Descriptions.Item label={t('proj.report.minutes')}>{formatMinutes(report.serviceMinutes, lang)}</Descriptions.Item>
+        <Descriptions.Item label={t('proj.report.goods')}>
           {report.goodsItems} {report.goodsDescription}
         </Descriptions.Item>
       </Descriptions>
       {report.reviewNote && (
         <Typography.Text type="secondary">
-          {p('report.note')}：{report.reviewNote}
+          {t('proj.report.note')}：{report.reviewNote}
         </Typography.Text>
       )}
       {canReview && (
         <>
           <FormErrors errors={errors.formErrors} />
           <Form form={form} layout="vertical" name={`report-${report.id}`}>
-            <Form.Item name="note" label={p('report.note')}>
+            <Form.Item name="note" label={t('proj.report.note')}>
               <Input.TextArea rows={2} maxLength={2000} />
             </Form.Item>
             <Space>
               <Button type="primary" loading={approveState.fetching} onClick={() => void act(true)}>
-                {p('report.approve')}
+                {t('proj.report.approve')}
               </Button>
               <Button loading={returnState.fetching} onClick={() => void act(false)}>
-                {p('report.return')}
+                {t('proj.report.return')}
               </Button>
             </Space>
           </Form>
@@ -653,8 +653,8 @@ function ReportCard({ report, project, onChange }: { report: Project['reports'][
 }
 
 function Reports({ project, onChange }: { project: Project; onChange: () => void }) {
-  const { p } = useProjectText();
-  if (project.reports.length === 0) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={p('report.none')} />;
+  const { t } = useI18n();
+  if (project.reports.length === 0) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('proj.report.none')} />;
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
       {project.reports.map((r) => (
@@ -665,7 +665,7 @@ function Reports({ project, onChange }: { project: Project; onChange: () => void
 }
 
 function Spending({ project }: { project: Project }) {
-  const { p, lang } = useProjectText();
+  const { t, lang } = useI18n();
   const lines = new Map(project.budgetLines.map((l) => [l.id, l.name]));
   return (
     <Table
@@ -673,20 +673,20 @@ function Spending({ project }: { project: Project }) {
       size="small"
       dataSource={project.spendings}
       pagination={{ pageSize: 20, hideOnSinglePage: true }}
-      locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={p('spend.none')} /> }}
+      locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('proj.spend.none')} /> }}
       columns={[
-        { title: p('spend.on'), dataIndex: 'spentOn' },
-        { title: p('spend.line'), key: 'line', render: (_v, s) => lines.get(s.budgetLineId) ?? '—' },
-        { title: p('spend.memo'), dataIndex: 'memo' },
-        { title: p('spend.amount'), key: 'amt', align: 'right', render: (_v, s) => formatFen(s.amountFen) },
-        { title: p('list.submittedAt'), key: 'at', render: (_v, s) => date(s.createdAt, lang) },
+        { title: t('proj.spend.on'), dataIndex: 'spentOn' },
+        { title: t('proj.spend.line'), key: 'line', render: (_v, s) => lines.get(s.budgetLineId) ?? '—' },
+        { title: t('proj.spend.memo'), dataIndex: 'memo' },
+        { title: t('proj.spend.amount'), key: 'amt', align: 'right', render: (_v, s) => formatFen(s.amountFen) },
+        { title: t('proj.list.submittedAt'), key: 'at', render: (_v, s) => date(s.createdAt, lang) },
       ]}
     />
   );
 }
 
 function Evaluation({ project, onChange }: { project: Project; onChange: () => void }) {
-  const { p, t, lang } = useProjectText();
+  const { t, lang } = useI18n();
   const { message } = App.useApp();
   const [evalForm] = Form.useForm<{ rating: number; summary: string }>();
   const evalErrors = useFieldErrors(evalForm, { known: ['rating', 'summary'] });
@@ -696,7 +696,7 @@ function Evaluation({ project, onChange }: { project: Project; onChange: () => v
     const r = await evaluate({ projectId: project.id, rating: v.rating, summary: v.summary });
     if (r.error) return evalErrors.applyCombined(r.error, t('app.networkError'));
     if (evalErrors.apply(r.data?.evaluationSubmit?.errors)) return;
-    message.success(p('eval.done'));
+    message.success(t('proj.eval.done'));
     evalForm.resetFields();
     onChange();
   };
@@ -708,7 +708,7 @@ function Evaluation({ project, onChange }: { project: Project; onChange: () => v
     const r = await close({ projectId: project.id, completed: v.completed, reason: v.reason });
     if (r.error) return closeErrors.applyCombined(r.error, t('app.networkError'));
     if (closeErrors.apply(r.data?.projectClose?.errors)) return;
-    message.success(p('close.done'));
+    message.success(t('proj.close.done'));
     onChange();
   };
   const acts = project.viewerActsForFoundation;
@@ -719,12 +719,12 @@ function Evaluation({ project, onChange }: { project: Project; onChange: () => v
       <Col xs={24} lg={12}>
         <List
           dataSource={project.evaluations}
-          locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={p('eval.none')} /> }}
+          locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('proj.eval.none')} /> }}
           renderItem={(e) => (
             <List.Item>
               <Space direction="vertical" size={2}>
                 <Space>
-                  <Rate disabled value={e.rating} aria-label={`${p('eval.rating')} ${e.rating}/5`} />
+                  <Rate disabled value={e.rating} aria-label={`${t('proj.eval.rating')} ${e.rating}/5`} />
                   <Typography.Text type="secondary">
                     {e.evaluator.displayName} · {date(e.submittedAt, lang)}
                   </Typography.Text>
@@ -738,41 +738,41 @@ function Evaluation({ project, onChange }: { project: Project; onChange: () => v
       <Col xs={24} lg={12}>
         <Space direction="vertical" size="middle" style={{ width: '100%' }}>
           {canEvaluate && (
-            <Card size="small" title={p('eval.submit')}>
+            <Card size="small" title={t('proj.eval.submit')}>
               <FormErrors errors={evalErrors.formErrors} />
               <Form form={evalForm} layout="vertical" name="evaluation" onFinish={onEvaluate}>
-                <Form.Item name="rating" label={p('eval.rating')} rules={[{ required: true, message: t('auth.required') }]}>
-                  <Rate aria-label={p('eval.rating')} />
+                <Form.Item name="rating" label={t('proj.eval.rating')} rules={[{ required: true, message: t('auth.required') }]}>
+                  <Rate aria-label={t('proj.eval.rating')} />
                 </Form.Item>
-                <Form.Item name="summary" label={p('eval.summary')} rules={[{ required: true, message: t('auth.required') }]}>
+                <Form.Item name="summary" label={t('proj.eval.summary')} rules={[{ required: true, message: t('auth.required') }]}>
                   <Input.TextArea rows={3} maxLength={2000} />
                 </Form.Item>
                 <Button type="primary" htmlType="submit" loading={evalState.fetching}>
-                  {p('eval.submit')}
+                  {t('proj.eval.submit')}
                 </Button>
               </Form>
             </Card>
           )}
           {canClose && (
-            <Card size="small" title={p('close.title')}>
-              <Typography.Paragraph type="secondary">{p('close.help')}</Typography.Paragraph>
+            <Card size="small" title={t('proj.close.title')}>
+              <Typography.Paragraph type="secondary">{t('proj.close.help')}</Typography.Paragraph>
               <FormErrors errors={closeErrors.formErrors} />
               <Form form={closeForm} layout="vertical" name="close" onFinish={onClose} initialValues={{ completed: true }}>
-                <Form.Item name="completed" label={p('review.outcome')}>
+                <Form.Item name="completed" label={t('proj.review.outcome')}>
                   <Radio.Group
                     optionType="button"
                     options={[
-                      { value: true, label: p('close.completed') },
-                      { value: false, label: p('close.early') },
+                      { value: true, label: t('proj.close.completed') },
+                      { value: false, label: t('proj.close.early') },
                     ]}
                   />
                 </Form.Item>
-                <Form.Item name="reason" label={p('close.reason')} rules={[{ required: true, message: t('auth.required') }]}>
+                <Form.Item name="reason" label={t('proj.close.reason')} rules={[{ required: true, message: t('auth.required') }]}>
                   <Input.TextArea rows={2} maxLength={2000} />
                 </Form.Item>
-                <Popconfirm title={p('close.help')} onConfirm={() => closeForm.submit()} okText={p('close.submit')} cancelText={t('app.cancel')}>
+                <Popconfirm title={t('proj.close.help')} onConfirm={() => closeForm.submit()} okText={t('proj.close.submit')} cancelText={t('app.cancel')}>
                   <Button danger loading={closeState.fetching}>
-                    {p('close.submit')}
+                    {t('proj.close.submit')}
                   </Button>
                 </Popconfirm>
               </Form>
@@ -785,7 +785,7 @@ function Evaluation({ project, onChange }: { project: Project; onChange: () => v
 }
 
 function Events({ project }: { project: Project }) {
-  const { lang } = useProjectText();
+  const { lang } = useI18n();
   const items: { key: string; children: ReactNode }[] = [...project.events].reverse().map((e) => ({
     key: e.id,
     children: (

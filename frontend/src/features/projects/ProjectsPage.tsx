@@ -6,13 +6,14 @@ import type { CharityProjectStatus, ProjectListFieldsFragment } from '../../gql/
 import { CursorPager } from '../../components/CursorPager';
 import { EmptyState, ErrorState } from '../../components/QueryState';
 import { useCursorPages } from '../../hooks/useCursorPages';
+import { useI18n } from '../../i18n/I18nProvider';
 import { formatFen } from '../../i18n/format';
 import { ProjectsDocument } from './documents';
-import { PROJECT_CATEGORY, PROJECT_STATUS, STATUS_COLOR, lbl, opts, useProjectText } from './text';
+import { PROJECT_CATEGORY, PROJECT_STATUS, STATUS_COLOR, lbl, opts } from './text';
 
 /** Foundation reviewers: the projects of their area, by status, searchable, in cursor pages. */
 export function ProjectsPage() {
-  const { t, p, lang } = useProjectText();
+  const { t, lang } = useI18n();
   const pages = useCursorPages(20);
   const [status, setStatus] = useState<CharityProjectStatus | null>(null);
   const [search, setSearch] = useState('');
@@ -26,22 +27,22 @@ export function ProjectsPage() {
   const rows = connection?.edges.flatMap((e) => (e?.node ? [e.node] : [])) ?? [];
 
   return (
-    <Card title={<h1 className="card-title">{p('list.title')}</h1>}>
-      <Typography.Paragraph type="secondary">{p('list.hint')}</Typography.Paragraph>
+    <Card title={<h1 className="card-title">{t('proj.list.title')}</h1>}>
+      <Typography.Paragraph type="secondary">{t('proj.list.hint')}</Typography.Paragraph>
       <Space wrap style={{ marginBottom: 12 }}>
         <Select<CharityProjectStatus | 'all'>
-          aria-label={p('list.status')}
+          aria-label={t('proj.list.status')}
           style={{ width: 160 }}
           value={status ?? 'all'}
           onChange={(v) => {
             setStatus(v === 'all' ? null : v);
             pages.reset();
           }}
-          options={[{ value: 'all', label: t('app.all') }, ...opts(PROJECT_STATUS, lang).filter((o) => o.value !== 'draft')]}
+          options={[{ value: 'all', label: t('app.all') }, ...opts(PROJECT_STATUS, t).filter((o) => o.value !== 'draft')]}
         />
         <Input.Search
-          aria-label={p('list.search')}
-          placeholder={p('list.search')}
+          aria-label={t('proj.list.search')}
+          placeholder={t('proj.list.search')}
           allowClear
           onSearch={(v) => {
             setSearch(v.trim());
@@ -56,7 +57,7 @@ export function ProjectsPage() {
             pages.reset();
           }}
         >
-          {p('list.toReview')}
+          {t('proj.list.toReview')}
         </Checkbox>
       </Space>
       {error ? (
@@ -70,10 +71,10 @@ export function ProjectsPage() {
             dataSource={rows}
             pagination={false}
             scroll={{ x: 900 }}
-            locale={{ emptyText: fetching ? ' ' : <EmptyState description={p('list.empty')} /> }}
+            locale={{ emptyText: fetching ? ' ' : <EmptyState description={t('proj.list.empty')} /> }}
             columns={[
               {
-                title: p('list.name'),
+                title: t('proj.list.name'),
                 key: 'name',
                 render: (_v, r) => (
                   <Space direction="vertical" size={0}>
@@ -81,33 +82,33 @@ export function ProjectsPage() {
                       {r.name}
                     </Link>
                     <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                      {lbl(PROJECT_CATEGORY, r.category, lang)}
+                      {lbl(PROJECT_CATEGORY, r.category, t)}
                     </Typography.Text>
                   </Space>
                 ),
               },
               {
-                title: p('list.status'),
+                title: t('proj.list.status'),
                 key: 'status',
-                render: (_v, r) => <Tag color={STATUS_COLOR[r.status]}>{lbl(PROJECT_STATUS, r.status, lang)}</Tag>,
+                render: (_v, r) => <Tag color={STATUS_COLOR[r.status]}>{lbl(PROJECT_STATUS, r.status, t)}</Tag>,
               },
-              { title: p('list.org'), key: 'org', render: (_v, r) => r.organisation.name },
-              { title: p('list.region'), key: 'region', render: (_v, r) => r.region.name },
-              { title: p('list.requested'), key: 'req', align: 'right', render: (_v, r) => formatFen(r.requestedFen) },
+              { title: t('proj.list.org'), key: 'org', render: (_v, r) => r.organisation.name },
+              { title: t('proj.list.region'), key: 'region', render: (_v, r) => r.region.name },
+              { title: t('proj.list.requested'), key: 'req', align: 'right', render: (_v, r) => formatFen(r.requestedFen) },
               {
-                title: p('list.grant'),
+                title: t('proj.list.grant'),
                 key: 'grant',
                 align: 'right',
                 render: (_v, r) => (r.funding.grantFen !== '0' ? formatFen(r.funding.grantFen) : '—'),
               },
               {
-                title: p('list.released'),
+                title: t('proj.list.released'),
                 key: 'released',
                 align: 'right',
                 render: (_v, r) => (r.funding.releasedFen !== '0' ? formatFen(r.funding.releasedFen) : '—'),
               },
               {
-                title: p('list.submittedAt'),
+                title: t('proj.list.submittedAt'),
                 key: 'submitted',
                 render: (_v, r) => (r.submittedAt ? new Date(r.submittedAt).toLocaleDateString(lang === 'en' ? 'en' : 'zh-CN') : '—'),
               },
