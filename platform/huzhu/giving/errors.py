@@ -33,6 +33,9 @@ class GivingErrorCode(models.TextChoices):
     WRONG_STATE = "WRONG_STATE", _("当前状态不允许此操作。")
     RECURRING_SETUP_INCOMPLETE = "RECURRING_SETUP_INCOMPLETE", _("尚未完成支付方式绑定。")
     CARD_DECLINED = "CARD_DECLINED", _("银行卡被拒绝或未通过验证,请换一张卡再试。")
+    NOT_ONLINE_GIFT = "NOT_ONLINE_GIFT", _("只有在线支付的捐赠可以继续支付或取消。")
+    NOT_PENDING = "NOT_PENDING", _("这笔捐赠已到账或已取消,不能再取消。")
+    PAYMENT_IN_PROGRESS = "PAYMENT_IN_PROGRESS", _("这笔付款已完成或正在处理,无法取消;到账后可在“我的捐赠”中查看。")
 
 
 class GivingError(ServiceError):

@@ -147,6 +147,8 @@ class Donation(models.Model):
     succeeded_at = models.DateTimeField(null=True, blank=True, db_index=True)
     failed_at = models.DateTimeField(null=True, blank=True)
     failure_reason = models.CharField(max_length=200, blank=True)
+    # Canceled by the donor (or expired unpaid) with its PaymentIntent canceled in Stripe.
+    canceled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("资金捐赠")
@@ -458,6 +460,7 @@ class DonationTraceEvent(models.Model):
         DELIVERED = "delivered", _("已送达/已使用")
         RELEASED = "released", _("匹配已撤销")
         REFUNDED = "refunded", _("已退款")
+        CANCELED = "canceled", _("已取消")
 
     donation = models.ForeignKey(Donation, on_delete=models.PROTECT, null=True, blank=True, related_name="trace")
     goods_donation = models.ForeignKey(

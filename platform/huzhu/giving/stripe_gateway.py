@@ -147,3 +147,23 @@ def pay_intent_with_card_token(*, payment_intent_id: str, card_token: str, email
           params={"customer": customer.id, "payment_method": card_id})
     return _call("payment_intents.confirm", client().v1.payment_intents.confirm, payment_intent_id,
                  options={"idempotency_key": f"{idempotency_key}-confirm"})
+
+
+def retrieve_payment_intent(payment_intent_id: str) -> Any:
+    return _call("payment_intents.retrieve", client().v1.payment_intents.retrieve, payment_intent_id)
+
+
+def cancel_payment_intent(*, payment_intent_id: str, idempotency_key: str) -> Any:
+    """Cancel a PaymentIntent that has not been paid; returns the intent as Stripe then has it.
+
+    Stripe refuses to cancel an intent that succeeded or is processing (and one canceled already): then the
+    intent is read back, and the caller decides by its status (canceled → done; succeeded/processing → the money
+    was taken, the webhook will say so). No cancellation_reason is sent: localstripe takes no parameters here."""
+    try:
+        return client().v1.payment_intents.cancel(payment_intent_id, options={"idempotency_key": idempotency_key})
+    except stripe.InvalidRequestError as exc:
+        log.info("stripe payment_intents.cancel %s refused (%s): reading its status", payment_intent_id, exc)
+        return retrieve_payment_intent(payment_intent_id)
+    except stripe.StripeError as exc:
+        log.warning("stripe payment_intents.cancel failed: %s", exc)
+        raise GivingError(GivingErrorCode.PAYMENT_PROVIDER_ERROR)

@@ -20,3 +20,12 @@ def recurring_charge_due(timestamp: int) -> int:
     from .services import recurring_charge_due as charge
 
     return charge()
+
+
+@app.periodic(cron="17 * * * *", periodic_id="giving-expire-unpaid")
+@app.task(name="huzhu.giving.expire_unpaid_donations", queue="default", queueing_lock="giving-expire-unpaid")
+def expire_unpaid_donations(timestamp: int) -> int:
+    """Every hour: cancel online gifts left unpaid for more than 24 hours (their PaymentIntents too)."""
+    from .services import donations_expire_unpaid
+
+    return donations_expire_unpaid()

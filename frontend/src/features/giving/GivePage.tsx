@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import {
   Alert,
   Button,
@@ -16,7 +16,6 @@ import {
   Switch,
   Tabs,
   TreeSelect,
-  Typography,
 } from 'antd';
 import { Link } from 'react-router-dom';
 import { useMutation, useQuery } from 'urql';
@@ -40,7 +39,8 @@ import {
 } from './documents';
 import { MONEY_ALIASES, MONEY_FIELDS, amountProblem, moneyVariables, newIdempotencyKey, type MoneyValues } from './giveForm';
 import { GIVING_GOODS_CATEGORY, GOODS_CONDITION, NEED_CATEGORY, PLEDGE_SERVICE } from './labels';
-import { loadStripeJs, type StripeCardElement, type StripeLike } from './stripe';
+import { CardMount, useStripeCard } from './cardElement';
+import type { StripeCardElement, StripeLike } from './stripe';
 
 type Config = GiveOptionsQuery['givingConfig'];
 
@@ -281,72 +281,6 @@ export function MoneyForm({ config }: { config: Config }) {
     </Spin>
     </div>
     </>
-  );
-}
-
-/** Loads Stripe.js from the configured URL and mounts one Card Element into `mountRef`. */
-function useStripeCard(config: Config) {
-  const mountRef = useRef<HTMLDivElement | null>(null);
-  const [status, setStatus] = useState<'off' | 'loading' | 'ready' | 'failed'>(config.onlinePaymentEnabled ? 'loading' : 'off');
-  const [error, setError] = useState<string | null>(null);
-  const [handles, setHandles] = useState<{ stripe: StripeLike; card: StripeCardElement } | null>(null);
-  const { onlinePaymentEnabled, stripeJsUrl, publishableKey } = config;
-
-  useEffect(() => {
-    if (!onlinePaymentEnabled || !stripeJsUrl) return;
-    let card: StripeCardElement | null = null;
-    let alive = true;
-    loadStripeJs(stripeJsUrl)
-      .then((factory) => {
-        if (!alive || !mountRef.current) return;
-        const stripe = factory(publishableKey);
-        card = stripe.elements({ locale: 'zh' }).create('card', { hidePostalCode: true });
-        card.mount(mountRef.current);
-        setHandles({ stripe, card });
-        setStatus('ready');
-      })
-      .catch((err: Error) => {
-        if (!alive) return;
-        setError(err.message);
-        setStatus('failed');
-      });
-    return () => {
-      alive = false;
-      card?.destroy();
-    };
-  }, [onlinePaymentEnabled, stripeJsUrl, publishableKey]);
-
-  return { mountRef, status, error, stripe: handles?.stripe ?? null, card: handles?.card ?? null };
-}
-
-/** Where Stripe mounts the card fields (an iframe with Stripe.js, plain inputs with localstripe's fake). */
-function CardMount({
-  mountRef,
-  status,
-  error,
-}: {
-  mountRef: React.MutableRefObject<HTMLDivElement | null>;
-  status: string;
-  error: string | null;
-  value?: unknown;
-  onChange?: unknown;
-}) {
-  const { t } = useI18n();
-  return (
-    <div>
-      <div
-        ref={mountRef}
-        role="group"
-        aria-labelledby="give-card-label"
-        data-testid="card-element"
-        className="give-card-element"
-        style={{ padding: '8px 11px', border: '1px solid #d9d9d9', borderRadius: 6, minHeight: 40 }}
-      />
-      {status === 'loading' && <Typography.Text type="secondary">{t('give.cardLoading')}</Typography.Text>}
-      {status === 'failed' && (
-        <Alert type="error" role="alert" showIcon message={t('give.cardLoadFailed', { error: error ?? '' })} style={{ marginTop: 8 }} />
-      )}
-    </div>
   );
 }
 

@@ -1,18 +1,21 @@
-import { Alert, Button, Card, List, Space, Steps, Tabs, Tag, Typography } from 'antd';
-import { FilePdfOutlined, HeartOutlined, ThunderboltOutlined } from '@ant-design/icons';
+import { useState } from 'react';
+import { Alert, Button, Card, List, Popconfirm, Space, Steps, Tabs, Tag, Typography } from 'antd';
+import { CreditCardOutlined, FilePdfOutlined, HeartOutlined, ThunderboltOutlined } from '@ant-design/icons';
 import { Link } from 'react-router-dom';
-import { useQuery, useSubscription } from 'urql';
+import { useMutation, useQuery, useSubscription } from 'urql';
 import dayjs from 'dayjs';
 import { graphql } from '../../gql';
-import type { DonationStatus, MyDonationsQuery } from '../../gql/graphql';
+import type { DonationStatus, GivingConfigQuery, MyDonationsQuery } from '../../gql/graphql';
 import { CursorPager } from '../../components/CursorPager';
 import { EmptyState, ErrorState } from '../../components/QueryState';
+import { combinedErrorMessage } from '../../hooks/fieldErrors';
 import { useCursorPages } from '../../hooks/useCursorPages';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { MessageKey } from '../../i18n/messages';
 import { formatFen, formatMinutes } from '../../i18n/format';
 import { label } from '../../i18n/enums';
-import { MyPledgesDocument } from './documents';
+import { DonationCancelDocument, MyPledgesDocument } from './documents';
+import { ResumePayment } from './ResumePayment';
 import { GOODS_CONDITION, GOODS_PLEDGE_STATUS, PLEDGE_SERVICE, RECURRING_STATUS } from './labels';
 
 const GivingConfigDocument = graphql(`
@@ -21,6 +24,8 @@ const GivingConfigDocument = graphql(`
       onlinePaymentEnabled
       paymentMethodTypes
       maxOnlineAmountFen
+      publishableKey
+      stripeJsUrl
     }
   }
 `);
@@ -70,6 +75,7 @@ const TraceSubscription = graphql(`
   }
 `);
 
+type Config = GivingConfigQuery['givingConfig'];
 type Gift = NonNullable<NonNullable<NonNullable<MyDonationsQuery['myDonations']>['edges'][number]>['node']>;
 
 const STATUS_COLOR: Record<DonationStatus, string> = { pending: 'gold', succeeded: 'green', failed: 'red', canceled: 'default' };
@@ -127,7 +133,7 @@ export function MyGiftsPage() {
               loading={fetching}
               dataSource={gifts}
               locale={{ emptyText: fetching ? ' ' : <EmptyState description={t('give.empty')} /> }}
-              renderItem={(g) => <GiftItem gift={g} />}
+              renderItem={(g) => <GiftItem gift={g} config={cfg} onChanged={() => refetch({ requestPolicy: 'network-only' })} />}
             />
             <CursorPager pages={pages} pageInfo={connection?.pageInfo} totalCount={connection?.totalCount} sizes={[10, 20, 50]} />
           </>
@@ -231,7 +237,10 @@ function MyPledges() {
   );
 }
 
-function GiftItem({ gift }: { gift: Gift }) {
+/** An online gift not paid yet (pending, or failed after a declined card) can be paid again or canceled. */
+const unpaid = (g: Gift) => g.channel === 'online' && (g.status === 'pending' || g.status === 'failed');
+
+function GiftItem({ gift, config, onChanged }: { gift: Gift; config?: Config; onChanged: () => void }) {
   const { t } = useI18n();
   return (
     <List.Item data-testid="gift" data-donation-id={gift.id} data-status={gift.status}>
@@ -253,6 +262,7 @@ function GiftItem({ gift }: { gift: Gift }) {
             </a>
           )}
         </Space>
+        {unpaid(gift) && config?.onlinePaymentEnabled && <UnpaidActions gift={gift} config={config} onChanged={onChanged} />}
         {gift.trace.length > 0 && (
           <Steps
             size="small"
@@ -276,5 +286,57 @@ function GiftItem({ gift }: { gift: Gift }) {
         )}
       </Space>
     </List.Item>
+  );
+}
+
+/** 继续支付 (the card form for this same gift) and 取消 (after a confirmation), with the typed errors shown. */
+function UnpaidActions({ gift, config, onChanged }: { gift: Gift; config: Config; onChanged: () => void }) {
+  const { t } = useI18n();
+  const [{ fetching }, cancel] = useMutation(DonationCancelDocument);
+  const [error, setError] = useState<string | null>(null);
+  const [resuming, setResuming] = useState(false);
+
+  async function onCancel() {
+    setError(null);
+    const result = await cancel({ donationId: gift.id });
+    if (result.error) return setError(combinedErrorMessage(result.error, t('app.networkError')));
+    const errors = result.data?.donationCancel?.errors ?? [];
+    if (errors.length) return setError(errors.map((e) => e.message).join(' '));
+    onChanged();
+  }
+
+  return (
+    <Space direction="vertical" style={{ width: '100%' }} data-testid="unpaid-actions">
+      <Space wrap>
+        <Typography.Text type="secondary">{t('give.unpaid.hint')}</Typography.Text>
+        <Button type="primary" size="small" icon={<CreditCardOutlined />} onClick={() => setResuming(true)}>
+          {t('give.unpaid.resume')}
+        </Button>
+        <Popconfirm
+          title={t('give.unpaid.cancelConfirm')}
+          description={t('give.unpaid.cancelConfirmBody', { amount: formatFen(gift.amountFen) })}
+          okText={t('give.unpaid.cancelOk')}
+          okButtonProps={{ danger: true }}
+          cancelText={t('give.unpaid.cancelKeep')}
+          onConfirm={onCancel}
+        >
+          <Button size="small" danger loading={fetching}>
+            {t('give.unpaid.cancel')}
+          </Button>
+        </Popconfirm>
+      </Space>
+      {error && <Alert type="error" role="alert" showIcon message={error} closable onClose={() => setError(null)} />}
+      {resuming && (
+        <ResumePayment
+          gift={gift}
+          config={config}
+          onClose={() => {
+            setResuming(false);
+            onChanged();
+          }}
+          onPaid={onChanged}
+        />
+      )}
+    </Space>
   );
 }

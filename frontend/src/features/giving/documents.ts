@@ -108,6 +108,33 @@ export const DonationPayCardDocument = graphql(`
   }
 `);
 
+export const DonationCancelDocument = graphql(`
+  mutation DonationCancel($donationId: ID!) {
+    donationCancel(donationId: $donationId) {
+      donation {
+        id
+        status
+        clientSecret
+        trace {
+          at
+          stage
+          stageLabel
+          detail
+          beneficiary
+          communityName
+          quantity
+          amountFen
+        }
+      }
+      errors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
 export const RecurringDonationCreateDocument = graphql(`
   mutation RecurringDonationCreate(
     $amountFen: Fen!

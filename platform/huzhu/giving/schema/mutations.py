@@ -101,6 +101,25 @@ class DonationPayCard(BaseMutation):
         return cls(donation=paid.donation, payment_status=paid.status, client_secret=paid.client_secret, errors=[])
 
 
+class DonationCancel(BaseMutation):
+    """The donor cancels their own unpaid online gift (pending, or failed after a declined card): its
+    PaymentIntent is canceled in Stripe, the gift turns canceled, a "canceled" step goes to its live trace.
+    Errors: NOT_FOUND (also another person's gift), NOT_ONLINE_GIFT, NOT_PENDING (received or canceled
+    already), PAYMENT_IN_PROGRESS (the money was taken or is being taken), PAYMENT_PROVIDER_ERROR."""
+
+    class Arguments:
+        donation_id = graphene.ID(required=True)
+
+    donation = graphene.Field(DonationType)
+    errors = ERRORS
+
+    @classmethod
+    def perform(cls, info: Any, **args: Any) -> Any:
+        donation = services.donation_cancel(
+            actor=info.context.user, donation_id=decode_id(args["donation_id"], "Donation", field="donationId"))
+        return cls(donation=donation, errors=[])
+
+
 class OfflineDonationRecord(BaseMutation):
     """Staff record cash or a bank transfer received at their workstation."""
 
@@ -335,6 +354,7 @@ class ServicePledgeSetActive(BaseMutation):
 class Mutation(graphene.ObjectType):
     donation_create = DonationCreate.Field()
     donation_pay_card = DonationPayCard.Field()
+    donation_cancel = DonationCancel.Field()
     offline_donation_record = OfflineDonationRecord.Field()
     donation_refund = DonationRefund.Field()
     recurring_donation_create = RecurringDonationCreate.Field()

@@ -6,6 +6,8 @@ Money matches (fund accounts are ledger account ids; see selectors.fund_candidat
     fund_disburse(*, actor, fund_account=None, amount_fen=None, need_id=None, project_id=None,
                   idempotency_key, hold_id=None, memo="")
     disbursement_mark_used(*, actor, disbursement_id, note="")
+Unpaid online gifts:
+    donation_cancel(*, actor, donation_id)  (the donor's own); donations_expire_unpaid()  (the hourly job)
 Goods matches:
     stock_reserve(*, actor, workstation_id, item_key, quantity, need_id, idempotency_key) -> StockReservation
     stock_release(*, actor, reservation_id, reason="")
@@ -14,6 +16,7 @@ Goods matches:
 actor=None means a trusted system caller (a job); otherwise the actor's roles are checked.
 """
 
+from .cancel import donation_cancel, donations_expire_unpaid
 from .donations import (
     check_currency,
     check_donation_amount,
@@ -55,7 +58,8 @@ from .stripe_events import stripe_event_process
 
 __all__ = [
     "Earmark", "StockLevel", "check_currency", "check_donation_amount", "disbursement_mark_used",
-    "donation_create", "donation_free_fen", "donation_refund", "donation_succeed", "earmark_label",
+    "donation_cancel", "donation_create", "donations_expire_unpaid",
+    "donation_free_fen", "donation_refund", "donation_succeed", "earmark_label",
     "fund_allows", "fund_available", "fund_disburse", "fund_for_earmark", "fund_hold", "fund_release",
     "general_fund", "goods_pledge_cancel", "goods_pledge_create", "goods_receive", "offline_donation_record",
     "receipt_number_next", "recurring_activate", "recurring_cancel", "recurring_charge_due", "recurring_create",

@@ -30,7 +30,8 @@ class CardPayment:
 def donation_pay_card(*, actor: User, donation_id: int, card_token: str) -> CardPayment:
     """Attach the donor's tokenised card to their pending online gift and confirm its PaymentIntent.
 
-    Raises NOT_FOUND (not the actor's gift), WRONG_STATE (not a pending online gift with a PaymentIntent),
+    Raises NOT_FOUND (not the actor's gift), WRONG_STATE (not an unpaid — pending or failed — online gift with a
+    PaymentIntent: received or canceled),
     REQUIRED (no token), CARD_DECLINED (field "card": declined or failed verification; the gift stays
     pending and may be paid with another card), PAYMENT_PROVIDER_ERROR, ONLINE_PAYMENT_DISABLED.
     """
@@ -40,7 +41,11 @@ def donation_pay_card(*, actor: User, donation_id: int, card_token: str) -> Card
     donation = Donation.objects.select_for_update().filter(pk=donation_id, donor=actor).first()
     if donation is None:
         raise GivingError(GivingErrorCode.NOT_FOUND, field="donationId")
-    if (donation.channel != Donation.Channel.ONLINE or donation.status != Donation.Status.PENDING
+    # A failed gift is payable too: after a declined charge or a failed 3-D Secure check Stripe's
+    # payment_intent.payment_failed marks it failed, while the PaymentIntent stays open
+    # (requires_payment_method). Paying again reuses that one PaymentIntent: never a second one for a gift.
+    if (donation.channel != Donation.Channel.ONLINE
+            or donation.status not in (Donation.Status.PENDING, Donation.Status.FAILED)
             or not donation.stripe_payment_intent_id):
         raise GivingError(GivingErrorCode.WRONG_STATE, field="donationId")
     try:

@@ -4,7 +4,9 @@ The view has verified the signature; this stores the event id first (a second de
 one, hits the primary key and changes nothing), then applies it under the donation's row lock:
 
     payment_intent.succeeded       pending/failed → succeeded: ledger, receipt, trace (amount and currency
-                                   must equal the donation's, else the event is kept as "mismatch")
+                                   must equal the donation's, else the event is kept as "mismatch");
+                                   canceled → succeeded too (the money was taken), kept as
+                                   "applied_after_cancel" and logged as an error for a person to check
     payment_intent.payment_failed  pending → failed (a later success with the same intent still wins)
     payment_intent.canceled        pending → canceled
     charge.refunded                cumulative amount_refunded → reversal of what is not yet reversed;
@@ -59,7 +61,16 @@ def _succeeded(intent: Any) -> tuple[str, str]:
         log.error("stripe: donation %s paid %s %s, expected %s cny", donation.pk, amount, currency,
                   donation.amount_fen)
         return "mismatch", f"paid {amount} {currency}, expected {donation.amount_fen} cny"
+    after_cancel = donation.status == Donation.Status.CANCELED
+    if after_cancel:
+        # Stripe refuses to charge a canceled PaymentIntent, so this should not happen; if it does, the money was
+        # taken: record the gift received (ledger, receipt) rather than hide money, and flag it for a person
+        # (the stored event's outcome, and an error in the log) who may refund it.
+        log.error("stripe: donation %s was canceled but its PaymentIntent %s succeeded: recorded received",
+                  donation.pk, donation.stripe_payment_intent_id)
     donation_succeed(donation)
+    if after_cancel:
+        return "applied_after_cancel", "the donor had canceled this gift; Stripe took the money: check, refund?"
     if donation.stripe_refund_target_fen:
         charge = _get(intent, "latest_charge", "")
         charge_id = charge if isinstance(charge, str) else str(_get(charge, "id", ""))
