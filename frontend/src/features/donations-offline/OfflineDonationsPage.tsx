@@ -1,13 +1,13 @@
 import { useEffect, useRef, useState } from 'react';
-import { Alert, App, Button, Card, Checkbox, Col, Form, Input, Radio, Row, Select, Space, Table, Tag } from 'antd';
+import { Alert, App, Button, Card, Checkbox, Col, Form, Input, Radio, Row, Select, Space, Tag } from 'antd';
 import { SaveOutlined } from '@ant-design/icons';
-import { useMutation, useQuery } from 'urql';
+import { useMutation } from 'urql';
 import dayjs from 'dayjs';
 import type { DonationChannel, RecordedDonationsQuery } from '../../gql/graphql';
-import { CursorPager } from '../../components/CursorPager';
+import { ConnectionTable } from '../../components/ConnectionTable';
 import { EmptyState, ErrorState, PageLoading } from '../../components/QueryState';
 import { useFieldErrors } from '../../hooks/fieldErrors';
-import { useCursorPages } from '../../hooks/useCursorPages';
+import { useConnectionQuery } from '../../hooks/useConnectionQuery';
 import { useI18n } from '../../i18n/I18nProvider';
 import { label } from '../../i18n/enums';
 import { formatFen, yuanToFen } from '../../i18n/format';
@@ -176,47 +176,37 @@ function RecordForm({ workstations, onRecorded }: { workstations: readonly { id:
 
 function RecordedList({ version }: { version: number }) {
   const { t, lang } = useI18n();
-  const pages = useCursorPages(20);
-  const [{ data, fetching, error }, refetch] = useQuery({
+  const result = useConnectionQuery({
     query: RecordedDonationsDocument,
-    variables: { first: pages.first, after: pages.after },
+    select: (data) => data.recordedDonations,
     requestPolicy: 'cache-and-network',
   });
-  const { reset } = pages;
+  const { reset } = result.pages;
+  const { reload } = result;
   useEffect(() => {
     if (version === 0) return;
     reset(); // the new gift is the newest: show the first page again
-    refetch({ requestPolicy: 'network-only' });
-  }, [version, reset, refetch]);
-  if (error) return <ErrorState error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />;
-  const connection = data?.recordedDonations;
-  const items = connection?.edges.flatMap((e) => (e?.node ? [e.node] : [])) ?? [];
+    reload();
+  }, [version, reset, reload]);
   return (
-    <>
-      <Table<Row>
-        rowKey="id"
-        size="small"
-        loading={fetching && !data}
-        dataSource={items}
-        pagination={false}
-        scroll={{ x: 720 }}
-        data-testid="recorded-donations"
-        locale={{ emptyText: <EmptyState description={t('offline.empty')} /> }}
-        columns={[
-          { title: t('offline.recordedAt'), key: 'at', render: (_: unknown, d: Row) => dayjs(d.createdAt).format('YYYY-MM-DD HH:mm') },
-          { title: t('offline.donorName'), key: 'donor', render: (_: unknown, d: Row) => (d.anonymous ? t('stock.anonymous') : d.donorName || '—') },
-          { title: t('offline.amount'), key: 'amount', align: 'right', render: (_: unknown, d: Row) => formatFen(d.amountFen) },
-          { title: t('offline.channel'), key: 'channel', render: (_: unknown, d: Row) => label(DONATION_CHANNEL, d.channel, lang) },
-          { title: t('offline.receiptNumber'), key: 'receipt', render: (_: unknown, d: Row) => d.receiptNumber ?? '—' },
-          { title: t('offline.earmark'), key: 'earmark', render: (_: unknown, d: Row) => d.earmark.label },
-          {
-            title: t('stock.status'),
-            key: 'status',
-            render: (_: unknown, d: Row) => <Tag color={d.status === 'succeeded' ? 'green' : 'default'}>{label(DONATION_STATUS, d.status, lang)}</Tag>,
-          },
-        ]}
-      />
-      <CursorPager pages={pages} pageInfo={connection?.pageInfo} totalCount={connection?.totalCount} />
-    </>
+    <ConnectionTable<Row>
+      result={result}
+      empty={t('offline.empty')}
+      scroll={{ x: 720 }}
+      data-testid="recorded-donations"
+      columns={[
+        { title: t('offline.recordedAt'), key: 'at', render: (_: unknown, d: Row) => dayjs(d.createdAt).format('YYYY-MM-DD HH:mm') },
+        { title: t('offline.donorName'), key: 'donor', render: (_: unknown, d: Row) => (d.anonymous ? t('stock.anonymous') : d.donorName || '—') },
+        { title: t('offline.amount'), key: 'amount', align: 'right', render: (_: unknown, d: Row) => formatFen(d.amountFen) },
+        { title: t('offline.channel'), key: 'channel', render: (_: unknown, d: Row) => label(DONATION_CHANNEL, d.channel, lang) },
+        { title: t('offline.receiptNumber'), key: 'receipt', render: (_: unknown, d: Row) => d.receiptNumber ?? '—' },
+        { title: t('offline.earmark'), key: 'earmark', render: (_: unknown, d: Row) => d.earmark.label },
+        {
+          title: t('stock.status'),
+          key: 'status',
+          render: (_: unknown, d: Row) => <Tag color={d.status === 'succeeded' ? 'green' : 'default'}>{label(DONATION_STATUS, d.status, lang)}</Tag>,
+        },
+      ]}
+    />
   );
 }

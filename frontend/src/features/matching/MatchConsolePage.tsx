@@ -1,13 +1,12 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { Alert, Badge, Button, Card, Descriptions, Form, Input, List, Modal, Segmented, Space, Tag, Typography } from 'antd';
 import { ThunderboltOutlined } from '@ant-design/icons';
-import { useMutation, useQuery, useSubscription } from 'urql';
+import { useMutation, useSubscription } from 'urql';
 import type { MatchProposalFieldsFragment, MatchProposalStatus, MatchRoundRunMutation } from '../../gql/graphql';
 import { useMe } from '../../auth/MeProvider';
-import { CursorPager } from '../../components/CursorPager';
-import { EmptyState, ErrorState } from '../../components/QueryState';
+import { ConnectionList } from '../../components/ConnectionTable';
 import { combinedErrorMessage, useFieldErrors, type PayloadError } from '../../hooks/fieldErrors';
-import { useCursorPages } from '../../hooks/useCursorPages';
+import { useBurstReload, useConnectionQuery } from '../../hooks/useConnectionQuery';
 import { useI18n } from '../../i18n/I18nProvider';
 import { MATCH_STATUS, NEED_KIND, SCORE_COMPONENT, label, options } from '../../i18n/enums';
 import { formatFen, formatMinutes } from '../../i18n/format';
@@ -60,26 +59,16 @@ export function MatchConsolePage() {
   const { t, lang } = useI18n();
   const { me } = useMe();
   const regionId = staffRegionId(me?.roles ?? []);
-  const pages = useCursorPages(20);
   const [status, setStatus] = useState<MatchProposalStatus | 'all'>('proposed');
-  const [{ data, fetching, error }, refetch] = useQuery({
+  const proposals = useConnectionQuery({
     query: MatchProposalsDocument,
-    variables: { first: pages.first, after: pages.after, status: status === 'all' ? null : status },
+    variables: { status: status === 'all' ? null : status },
+    select: (data) => data.matchProposals,
     requestPolicy: 'cache-and-network',
   });
-  const reload = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
+  const { pages, reload } = proposals;
   // a round publishes one event per proposal: refetch once per burst, not once per event
-  const burst = useRef<number | null>(null);
-  const reloadSoon = useCallback(() => {
-    if (burst.current !== null) return;
-    burst.current = window.setTimeout(() => {
-      burst.current = null;
-      reload();
-    }, 300);
-  }, [reload]);
-  useEffect(() => () => {
-    if (burst.current !== null) window.clearTimeout(burst.current);
-  }, []);
+  const reloadSoon = useBurstReload(reload);
 
   const [liveCount, setLiveCount] = useState(0);
   // staff also hear foundation fund matches (kind PROJECT_FUND: a ProjectFundProposal, not in this queue)
@@ -157,9 +146,6 @@ export function MatchConsolePage() {
     reload();
   };
 
-  const connection = data?.matchProposals;
-  const items = connection?.edges.flatMap((e) => (e?.node ? [e.node] : [])) ?? [];
-
   return (
     <Card
       title={
@@ -212,100 +198,92 @@ export function MatchConsolePage() {
         }}
         options={[...options(MATCH_STATUS, lang), { value: 'all', label: t('app.all') }]}
       />
-      {error ? (
-        <ErrorState error={error} onRetry={reload} />
-      ) : (
-        <>
-          <List<Proposal>
-            loading={fetching && !data}
-            dataSource={items}
-            locale={{ emptyText: fetching ? ' ' : <EmptyState description={t('match.empty')} /> }}
-            renderItem={(p) => (
-              <List.Item key={p.id} data-testid="match-proposal" data-proposal-id={p.id} data-need-id={p.need.id}>
-                <Card size="small" style={{ width: '100%' }} className={p.need.urgent ? 'need-card need-card-urgent' : 'need-card'}>
-                  <Space direction="vertical" size={6} style={{ width: '100%' }}>
-                    <Space size={6} wrap>
-                      <Typography.Text strong style={{ fontSize: 20 }} aria-label={t('match.score')}>
-                        {p.score}
-                      </Typography.Text>
-                      <Tag color={p.need.kind === 'money' ? 'gold' : p.need.kind === 'goods' ? 'blue' : 'green'}>
-                        {label(NEED_KIND, p.need.kind, lang)}
-                      </Tag>
-                      {p.need.urgent && <Tag color="red">{t('hh.urgent')}</Tag>}
-                      <Tag>{label(MATCH_STATUS, p.status, lang)}</Tag>
-                      <Typography.Text strong>
-                        {p.supplyLabel} {amount(p, lang)}
-                      </Typography.Text>
-                      <Typography.Text type="secondary">{p.regionName}</Typography.Text>
-                    </Space>
-                    <Typography.Text>{p.explanation}</Typography.Text>
-                    <Space size={[4, 4]} wrap>
-                      {p.components.map((c) => (
-                        <Tag key={c.code} bordered={false} color={c.points >= 0 ? 'green' : 'volcano'}>
-                          {componentLabel(c.code, c.params, lang)} {c.points >= 0 ? '+' : '−'}
-                          {Math.abs(c.points)}
-                        </Tag>
-                      ))}
-                    </Space>
-                    {p.reason && <Typography.Text type="secondary">{t('match.rejectReason')}：{p.reason}</Typography.Text>}
-                    {p.reviewerName && <Typography.Text type="secondary">{t('match.reviewer')}：{p.reviewerName}</Typography.Text>}
-                    {cardErrors[p.id] && <Alert type="error" showIcon message={cardErrors[p.id]} role="alert" />}
-                    <Space wrap>
-                      {p.status === 'proposed' && (
-                        <>
-                          <Button
-                            type="primary"
-                            loading={busy === p.id}
-                            onClick={() =>
-                              void act(p, async () => {
-                                const r = await accept({ proposalId: p.id });
-                                return { error: r.error, errors: r.data?.matchProposalAccept?.errors };
-                              }, t('match.accepted'))
-                            }
-                          >
-                            {t('match.accept')}
-                          </Button>
-                          <Button danger onClick={() => setRejecting(p)}>
-                            {t('match.reject')}
-                          </Button>
-                        </>
-                      )}
-                      {p.status === 'accepted' && (
-                        <Button
-                          type="primary"
-                          loading={busy === p.id}
-                          onClick={() =>
-                            void act(p, async () => {
-                              const r = await dispatch({ proposalId: p.id });
-                              return { error: r.error, errors: r.data?.matchProposalDispatch?.errors };
-                            }, t('match.dispatched'))
-                          }
-                        >
-                          {t('match.dispatch')}
-                        </Button>
-                      )}
-                      {(p.status === 'accepted' || p.status === 'dispatched') && (
-                        <Button
-                          loading={busy === p.id}
-                          onClick={() =>
-                            void act(p, async () => {
-                              const r = await deliver({ proposalId: p.id, note: null });
-                              return { error: r.error, errors: r.data?.matchProposalDeliver?.errors };
-                            }, t('match.delivered'))
-                          }
-                        >
-                          {t('match.deliver')}
-                        </Button>
-                      )}
-                    </Space>
-                  </Space>
-                </Card>
-              </List.Item>
-            )}
-          />
-          <CursorPager pages={pages} pageInfo={connection?.pageInfo} totalCount={connection?.totalCount} />
-        </>
-      )}
+      <ConnectionList<Proposal>
+        result={proposals}
+        empty={t('match.empty')}
+        renderItem={(p) => (
+          <List.Item key={p.id} data-testid="match-proposal" data-proposal-id={p.id} data-need-id={p.need.id}>
+            <Card size="small" style={{ width: '100%' }} className={p.need.urgent ? 'need-card need-card-urgent' : 'need-card'}>
+              <Space direction="vertical" size={6} style={{ width: '100%' }}>
+                <Space size={6} wrap>
+                  <Typography.Text strong style={{ fontSize: 20 }} aria-label={t('match.score')}>
+                    {p.score}
+                  </Typography.Text>
+                  <Tag color={p.need.kind === 'money' ? 'gold' : p.need.kind === 'goods' ? 'blue' : 'green'}>
+                    {label(NEED_KIND, p.need.kind, lang)}
+                  </Tag>
+                  {p.need.urgent && <Tag color="red">{t('hh.urgent')}</Tag>}
+                  <Tag>{label(MATCH_STATUS, p.status, lang)}</Tag>
+                  <Typography.Text strong>
+                    {p.supplyLabel} {amount(p, lang)}
+                  </Typography.Text>
+                  <Typography.Text type="secondary">{p.regionName}</Typography.Text>
+                </Space>
+                <Typography.Text>{p.explanation}</Typography.Text>
+                <Space size={[4, 4]} wrap>
+                  {p.components.map((c) => (
+                    <Tag key={c.code} bordered={false} color={c.points >= 0 ? 'green' : 'volcano'}>
+                      {componentLabel(c.code, c.params, lang)} {c.points >= 0 ? '+' : '−'}
+                      {Math.abs(c.points)}
+                    </Tag>
+                  ))}
+                </Space>
+                {p.reason && <Typography.Text type="secondary">{t('match.rejectReason')}：{p.reason}</Typography.Text>}
+                {p.reviewerName && <Typography.Text type="secondary">{t('match.reviewer')}：{p.reviewerName}</Typography.Text>}
+                {cardErrors[p.id] && <Alert type="error" showIcon message={cardErrors[p.id]} role="alert" />}
+                <Space wrap>
+                  {p.status === 'proposed' && (
+                    <>
+                      <Button
+                        type="primary"
+                        loading={busy === p.id}
+                        onClick={() =>
+                          void act(p, async () => {
+                            const r = await accept({ proposalId: p.id });
+                            return { error: r.error, errors: r.data?.matchProposalAccept?.errors };
+                          }, t('match.accepted'))
+                        }
+                      >
+                        {t('match.accept')}
+                      </Button>
+                      <Button danger onClick={() => setRejecting(p)}>
+                        {t('match.reject')}
+                      </Button>
+                    </>
+                  )}
+                  {p.status === 'accepted' && (
+                    <Button
+                      type="primary"
+                      loading={busy === p.id}
+                      onClick={() =>
+                        void act(p, async () => {
+                          const r = await dispatch({ proposalId: p.id });
+                          return { error: r.error, errors: r.data?.matchProposalDispatch?.errors };
+                        }, t('match.dispatched'))
+                      }
+                    >
+                      {t('match.dispatch')}
+                    </Button>
+                  )}
+                  {(p.status === 'accepted' || p.status === 'dispatched') && (
+                    <Button
+                      loading={busy === p.id}
+                      onClick={() =>
+                        void act(p, async () => {
+                          const r = await deliver({ proposalId: p.id, note: null });
+                          return { error: r.error, errors: r.data?.matchProposalDeliver?.errors };
+                        }, t('match.delivered'))
+                      }
+                    >
+                      {t('match.deliver')}
+                    </Button>
+                  )}
+                </Space>
+              </Space>
+            </Card>
+          </List.Item>
+        )}
+      />
       <Modal
         open={rejecting !== null}
         title={t('match.rejectTitle')}

@@ -4,10 +4,10 @@ import { ImportOutlined, MinusCircleOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useSubscription } from 'urql';
 import dayjs from 'dayjs';
 import type { GivingGoodsCategory, GoodsCondition, StockQuery, StockMovementsQuery, WorkstationGoodsPledgesQuery } from '../../gql/graphql';
-import { CursorPager } from '../../components/CursorPager';
+import { ConnectionTable } from '../../components/ConnectionTable';
 import { EmptyState, ErrorState, PageLoading } from '../../components/QueryState';
 import { useFieldErrors } from '../../hooks/fieldErrors';
-import { useCursorPages } from '../../hooks/useCursorPages';
+import { useBurstReload, useConnectionQuery } from '../../hooks/useConnectionQuery';
 import { useI18n } from '../../i18n/I18nProvider';
 import { label, options } from '../../i18n/enums';
 import {
@@ -72,18 +72,8 @@ function StockBoard({ workstationId, name }: { workstationId: string; name: stri
     setVersion((v) => v + 1);
   }, [refetch]);
   // a dispatch or a matching round may move many items at once: refetch once per burst
-  const burst = useRef<number | null>(null);
+  const reloadSoon = useBurstReload(reload);
   const [liveCount, setLiveCount] = useState(0);
-  const reloadSoon = useCallback(() => {
-    if (burst.current !== null) return;
-    burst.current = window.setTimeout(() => {
-      burst.current = null;
-      reload();
-    }, 300);
-  }, [reload]);
-  useEffect(() => () => {
-    if (burst.current !== null) window.clearTimeout(burst.current);
-  }, []);
   useSubscription({ query: StockChangedLive, variables: { workstationId } }, (_prev, event) => {
     setLiveCount((c) => c + 1);
     reloadSoon();
@@ -182,100 +172,84 @@ function StockBoard({ workstationId, name }: { workstationId: string; name: stri
 
 function PledgeList({ workstationId, version, onReceive }: { workstationId: string; version: number; onReceive: (p: Pledge) => void }) {
   const { t, lang } = useI18n();
-  const pages = useCursorPages(20);
-  const [{ data, fetching, error }, refetch] = useQuery({
+  const result = useConnectionQuery({
     query: WorkstationGoodsPledgesDocument,
-    variables: { workstationId, first: pages.first, after: pages.after },
+    variables: { workstationId },
+    select: (data) => data.workstationGoodsPledges,
     requestPolicy: 'cache-and-network',
   });
-  useEffect(() => {
-    if (version > 0) refetch({ requestPolicy: 'network-only' });
-  }, [version, refetch]);
-  if (error) return <ErrorState error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />;
-  const connection = data?.workstationGoodsPledges;
-  const items = connection?.edges.flatMap((e) => (e?.node ? [e.node] : [])) ?? [];
+  useReloadOnVersion(version, result.reload);
   return (
-    <>
-      <Table<Pledge>
-        rowKey="id"
-        size="small"
-        loading={fetching && !data}
-        dataSource={items}
-        pagination={false}
-        scroll={{ x: 720 }}
-        locale={{ emptyText: <EmptyState description={t('stock.pledgesEmpty')} /> }}
-        columns={[
-          { title: t('stock.pledgedAt'), key: 'at', render: (_: unknown, p: Pledge) => dayjs(p.createdAt).format('YYYY-MM-DD HH:mm') },
-          { title: t('stock.donor'), key: 'donor', render: (_: unknown, p: Pledge) => (p.anonymous ? t('stock.anonymous') : p.donorName || '—') },
-          { title: t('stock.item'), dataIndex: 'itemName', key: 'item' },
-          {
-            title: t('stock.quantity'),
-            key: 'quantity',
-            align: 'right',
-            render: (_: unknown, p: Pledge) =>
-              p.status === 'received' ? `${p.receivedQuantity} / ${p.quantity} ${p.unit}` : `${p.quantity} ${p.unit}`,
-          },
-          { title: t('stock.condition'), key: 'condition', render: (_: unknown, p: Pledge) => label(GOODS_CONDITION, p.condition, lang) },
-          {
-            title: t('stock.status'),
-            key: 'status',
-            render: (_: unknown, p: Pledge) => (
-              <Tag color={p.status === 'pledged' ? 'gold' : p.status === 'received' ? 'green' : 'default'}>{label(PLEDGE_STATUS, p.status, lang)}</Tag>
-            ),
-          },
-          {
-            title: t('app.actions'),
-            key: 'actions',
-            render: (_: unknown, p: Pledge) =>
-              p.status === 'pledged' ? (
-                <Button size="small" type="primary" ghost onClick={() => onReceive(p)} aria-label={`${t('stock.receivePledge')} ${p.itemName}`}>
-                  {t('stock.receivePledge')}
-                </Button>
-              ) : null,
-          },
-        ]}
-      />
-      <CursorPager pages={pages} pageInfo={connection?.pageInfo} totalCount={connection?.totalCount} />
-    </>
+    <ConnectionTable<Pledge>
+      result={result}
+      empty={t('stock.pledgesEmpty')}
+      scroll={{ x: 720 }}
+      columns={[
+        { title: t('stock.pledgedAt'), key: 'at', render: (_: unknown, p: Pledge) => dayjs(p.createdAt).format('YYYY-MM-DD HH:mm') },
+        { title: t('stock.donor'), key: 'donor', render: (_: unknown, p: Pledge) => (p.anonymous ? t('stock.anonymous') : p.donorName || '—') },
+        { title: t('stock.item'), dataIndex: 'itemName', key: 'item' },
+        {
+          title: t('stock.quantity'),
+          key: 'quantity',
+          align: 'right',
+          render: (_: unknown, p: Pledge) =>
+            p.status === 'received' ? `${p.receivedQuantity} / ${p.quantity} ${p.unit}` : `${p.quantity} ${p.unit}`,
+        },
+        { title: t('stock.condition'), key: 'condition', render: (_: unknown, p: Pledge) => label(GOODS_CONDITION, p.condition, lang) },
+        {
+          title: t('stock.status'),
+          key: 'status',
+          render: (_: unknown, p: Pledge) => (
+            <Tag color={p.status === 'pledged' ? 'gold' : p.status === 'received' ? 'green' : 'default'}>{label(PLEDGE_STATUS, p.status, lang)}</Tag>
+          ),
+        },
+        {
+          title: t('app.actions'),
+          key: 'actions',
+          render: (_: unknown, p: Pledge) =>
+            p.status === 'pledged' ? (
+              <Button size="small" type="primary" ghost onClick={() => onReceive(p)} aria-label={`${t('stock.receivePledge')} ${p.itemName}`}>
+                {t('stock.receivePledge')}
+              </Button>
+            ) : null,
+        },
+      ]}
+    />
   );
 }
 
+/** After a receipt or a write-off (`version` goes up), ask for the list again. */
+function useReloadOnVersion(version: number, reload: () => void) {
+  useEffect(() => {
+    if (version > 0) reload();
+  }, [version, reload]);
+}
+
+const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
+
 function MovementList({ workstationId, version, names }: { workstationId: string; version: number; names: Record<string, string> }) {
   const { t, lang } = useI18n();
-  const pages = useCursorPages(20);
-  const [{ data, fetching, error }, refetch] = useQuery({
+  const result = useConnectionQuery({
     query: StockMovementsDocument,
-    variables: { workstationId, first: pages.first, after: pages.after },
+    variables: { workstationId },
+    select: (data) => data.stockMovements,
     requestPolicy: 'cache-and-network',
   });
-  useEffect(() => {
-    if (version > 0) refetch({ requestPolicy: 'network-only' });
-  }, [version, refetch]);
-  if (error) return <ErrorState error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />;
-  const connection = data?.stockMovements;
-  const items = connection?.edges.flatMap((e) => (e?.node ? [e.node] : [])) ?? [];
-  const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
+  useReloadOnVersion(version, result.reload);
   return (
-    <>
-      <Table<Movement>
-        rowKey="id"
-        size="small"
-        loading={fetching && !data}
-        dataSource={items}
-        pagination={false}
-        scroll={{ x: 640 }}
-        locale={{ emptyText: <EmptyState description={t('stock.movementsEmpty')} /> }}
-        columns={[
-          { title: t('stock.movedAt'), key: 'at', render: (_: unknown, m: Movement) => dayjs(m.createdAt).format('YYYY-MM-DD HH:mm') },
-          { title: t('stock.kind'), key: 'kind', render: (_: unknown, m: Movement) => <Tag>{label(MOVEMENT_KIND, m.kind, lang)}</Tag> },
-          { title: t('stock.item'), key: 'item', render: (_: unknown, m: Movement) => names[m.itemKey] ?? m.itemKey },
-          { title: t('stock.onHand'), key: 'onHand', align: 'right', render: (_: unknown, m: Movement) => signed(m.onHandDelta) },
-          { title: t('stock.reserved'), key: 'reserved', align: 'right', render: (_: unknown, m: Movement) => signed(m.reservedDelta) },
-          { title: t('stock.reason'), dataIndex: 'reason', key: 'reason', ellipsis: true },
-        ]}
-      />
-      <CursorPager pages={pages} pageInfo={connection?.pageInfo} totalCount={connection?.totalCount} />
-    </>
+    <ConnectionTable<Movement>
+      result={result}
+      empty={t('stock.movementsEmpty')}
+      scroll={{ x: 640 }}
+      columns={[
+        { title: t('stock.movedAt'), key: 'at', render: (_: unknown, m: Movement) => dayjs(m.createdAt).format('YYYY-MM-DD HH:mm') },
+        { title: t('stock.kind'), key: 'kind', render: (_: unknown, m: Movement) => <Tag>{label(MOVEMENT_KIND, m.kind, lang)}</Tag> },
+        { title: t('stock.item'), key: 'item', render: (_: unknown, m: Movement) => names[m.itemKey] ?? m.itemKey },
+        { title: t('stock.onHand'), key: 'onHand', align: 'right', render: (_: unknown, m: Movement) => signed(m.onHandDelta) },
+        { title: t('stock.reserved'), key: 'reserved', align: 'right', render: (_: unknown, m: Movement) => signed(m.reservedDelta) },
+        { title: t('stock.reason'), dataIndex: 'reason', key: 'reason', ellipsis: true },
+      ]}
+    />
   );
 }
 

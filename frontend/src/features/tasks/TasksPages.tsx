@@ -5,10 +5,10 @@ import { useMutation, useQuery, useSubscription, type CombinedError } from 'urql
 import dayjs from 'dayjs';
 import type { ServiceTaskFieldsFragment, VolunteeringServiceType } from '../../gql/graphql';
 import { useMe } from '../../auth/MeProvider';
-import { CursorPager } from '../../components/CursorPager';
+import { ConnectionList } from '../../components/ConnectionTable';
 import { EmptyState, ErrorState, PageLoading } from '../../components/QueryState';
 import { combinedErrorMessage, useFieldErrors, type PayloadError } from '../../hooks/fieldErrors';
-import { useCursorPages } from '../../hooks/useCursorPages';
+import { useConnectionQuery } from '../../hooks/useConnectionQuery';
 import { useI18n } from '../../i18n/I18nProvider';
 import { TASK_SERVICE_TYPE, TASK_STATUS, label, options } from '../../i18n/enums';
 import { formatMinutes } from '../../i18n/format';
@@ -128,25 +128,22 @@ function TaskCard({ task, onChanged }: { task: Task; onChanged: () => void }) {
   );
 }
 
+/** Task cards: one column on a phone, two or three on wider screens. */
+const TASK_GRID = { gutter: 12, xs: 1, sm: 1, md: 2, xl: 3 };
+
 /** Volunteers: tasks near me (urgent first, then my community, my street, …) with filters; places update live. */
 export function NearbyTasksPage() {
   const { t, lang } = useI18n();
-  const pages = useCursorPages(20);
   const [serviceType, setServiceType] = useState<VolunteeringServiceType | null>(null);
   const [urgent, setUrgent] = useState(false);
   const [qualifiedOnly, setQualifiedOnly] = useState(false);
-  const [{ data, fetching, error }, refetch] = useQuery({
+  const tasks = useConnectionQuery({
     query: ServiceTasksDocument,
-    variables: {
-      first: pages.first,
-      after: pages.after,
-      filters: { serviceType, urgent: urgent ? true : null, qualifiedOnly: qualifiedOnly || null },
-    },
+    variables: { filters: { serviceType, urgent: urgent ? true : null, qualifiedOnly: qualifiedOnly || null } },
+    select: (data) => data.serviceTasks,
   });
-  const reload = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
+  const { pages, reload } = tasks;
   const live = useLiveTasks(reload);
-  const connection = data?.serviceTasks;
-  const items = connection?.edges.flatMap((e) => (e?.node ? [e.node] : [])) ?? [];
   return (
     <Card title={<h1 className="card-title">{t('shell.nearbyTasks')}</h1>} extra={live ? <Badge status="processing" text={t('task.live')} /> : null}>
       <Row gutter={[8, 8]} style={{ marginBottom: 12 }}>
@@ -175,24 +172,16 @@ export function NearbyTasksPage() {
           </Checkbox>
         </Col>
       </Row>
-      {error ? (
-        <ErrorState error={error} onRetry={reload} />
-      ) : (
-        <>
-          <List<Task>
-            loading={fetching && !data}
-            dataSource={items}
-            grid={{ gutter: 12, xs: 1, sm: 1, md: 2, xl: 3 }}
-            locale={{ emptyText: fetching ? ' ' : <EmptyState description={t('task.empty')} /> }}
-            renderItem={(task) => (
-              <List.Item>
-                <TaskCard task={task} onChanged={reload} />
-              </List.Item>
-            )}
-          />
-          <CursorPager pages={pages} pageInfo={connection?.pageInfo} totalCount={connection?.totalCount} />
-        </>
-      )}
+      <ConnectionList<Task>
+        result={tasks}
+        empty={t('task.empty')}
+        grid={TASK_GRID}
+        renderItem={(task) => (
+          <List.Item>
+            <TaskCard task={task} onChanged={reload} />
+          </List.Item>
+        )}
+      />
     </Card>
   );
 }
@@ -222,7 +211,7 @@ export function MyTasksPage() {
         <List<Task>
           loading={fetching && !data}
           dataSource={items}
-          grid={{ gutter: 12, xs: 1, sm: 1, md: 2, xl: 3 }}
+          grid={TASK_GRID}
           locale={{ emptyText: fetching ? ' ' : <EmptyState description={t('task.myEmpty')} /> }}
           renderItem={(task) => (
             <List.Item>

@@ -1,13 +1,13 @@
 import { useState } from 'react';
-import { Alert, App, Button, Card, Form, Input, InputNumber, List, Radio, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Form, Input, InputNumber, List, Radio, Select, Space, Tabs, Tag, Typography } from 'antd';
 import { useSearchParams } from 'react-router-dom';
 import { useMutation, useQuery } from 'urql';
 import dayjs from 'dayjs';
 import type { MyRedemptionsQuery, TimeBankRedemptionStatus, VolunteeringServiceType } from '../../gql/graphql';
-import { CursorPager } from '../../components/CursorPager';
+import { ConnectionTable } from '../../components/ConnectionTable';
 import { EmptyState, ErrorState, PageLoading } from '../../components/QueryState';
 import { useFieldErrors } from '../../hooks/fieldErrors';
-import { useCursorPages } from '../../hooks/useCursorPages';
+import { useConnectionQuery } from '../../hooks/useConnectionQuery';
 import { useI18n } from '../../i18n/I18nProvider';
 import { TASK_SERVICE_TYPE, label as enumLabel, options } from '../../i18n/enums';
 import { formatMinutes } from '../../i18n/format';
@@ -115,10 +115,9 @@ export function TimeBankActionsPage() {
   const [params, setParams] = useSearchParams();
   const tab = TABS.includes(params.get('tab') as TabKey) ? (params.get('tab') as TabKey) : 'give';
   const [{ data, fetching, error }, refetch] = useQuery({ query: TimeBankActionsDocument });
-  const pages = useCursorPages(20);
-  const [redemptions, refetchRedemptions] = useQuery({
+  const redemptions = useConnectionQuery({
     query: MyRedemptionsDocument,
-    variables: { first: pages.first, after: pages.after },
+    select: (d) => d.timeBankRedemptions,
     pause: tab !== 'redemptions',
   });
 
@@ -151,7 +150,7 @@ export function TimeBankActionsPage() {
     .map((l) => (l.fromMember.id === me?.id ? l.toMember : l.fromMember));
   const reload = () => {
     refetch({ requestPolicy: 'network-only' });
-    refetchRedemptions({ requestPolicy: 'network-only' });
+    redemptions.reload();
   };
 
   async function onGive(v: GiveValues) {
@@ -214,8 +213,6 @@ export function TimeBankActionsPage() {
     }
   }
 
-  const connection = redemptions.data?.timeBankRedemptions;
-  const rows: Redemption[] = connection?.edges.flatMap((e) => (e?.node ? [e.node] : [])) ?? [];
   const minutesRule = { required: true, message: t('auth.required') };
 
   const needsAccount = (body: JSX.Element) => (bank ? body : <Alert type="info" showIcon message={say('noAccount', lang)} />);
@@ -340,50 +337,38 @@ export function TimeBankActionsPage() {
     </>
   );
   const redemptionsSection = (
-    <>
-        {redemptions.error ? (
-          <ErrorState error={redemptions.error} onRetry={() => refetchRedemptions({ requestPolicy: 'network-only' })} />
-        ) : (
-          <>
-            <Table<Redemption>
-              rowKey="id"
-              size="small"
-              loading={redemptions.fetching}
-              dataSource={rows}
-              pagination={false}
-              scroll={{ x: 560 }}
-              locale={{ emptyText: redemptions.fetching ? ' ' : <EmptyState description={say('redemptionsEmpty', lang)} /> }}
-              columns={[
-                { title: say('at', lang), key: 'at', render: (_: unknown, r: Redemption) => dayjs(r.createdAt).format('YYYY-MM-DD HH:mm') },
-                {
-                  title: say('serviceType', lang),
-                  key: 'type',
-                  render: (_: unknown, r: Redemption) =>
-                    r.serviceType in TASK_SERVICE_TYPE ? enumLabel(TASK_SERVICE_TYPE, r.serviceType as VolunteeringServiceType, lang) : r.serviceType,
-                },
-                { title: say('where', lang), key: 'where', render: (_: unknown, r: Redemption) => r.region.name },
-                { title: say('minutes', lang), key: 'minutes', align: 'right' as const, render: (_: unknown, r: Redemption) => formatMinutes(r.minutes, lang) },
-                {
-                  title: say('status', lang),
-                  key: 'status',
-                  render: (_: unknown, r: Redemption) => <Tag color={STATUS[r.status][2]}>{STATUS[r.status][lang === 'en' ? 1 : 0]}</Tag>,
-                },
-                {
-                  title: '',
-                  key: 'actions',
-                  render: (_: unknown, r: Redemption) =>
-                    r.status === 'requested' || r.status === 'scheduled' ? (
-                      <Button size="small" danger loading={cancelling} onClick={() => onCancel(r.id)} aria-label={`${say('cancel', lang)} ${r.id}`}>
-                        {say('cancel', lang)}
-                      </Button>
-                    ) : null,
-                },
-              ]}
-            />
-            <CursorPager pages={pages} pageInfo={connection?.pageInfo} totalCount={connection?.totalCount} />
-          </>
-        )}
-    </>
+    <ConnectionTable<Redemption>
+      result={redemptions}
+      spin="every"
+      empty={say('redemptionsEmpty', lang)}
+      scroll={{ x: 560 }}
+      columns={[
+        { title: say('at', lang), key: 'at', render: (_: unknown, r: Redemption) => dayjs(r.createdAt).format('YYYY-MM-DD HH:mm') },
+        {
+          title: say('serviceType', lang),
+          key: 'type',
+          render: (_: unknown, r: Redemption) =>
+            r.serviceType in TASK_SERVICE_TYPE ? enumLabel(TASK_SERVICE_TYPE, r.serviceType as VolunteeringServiceType, lang) : r.serviceType,
+        },
+        { title: say('where', lang), key: 'where', render: (_: unknown, r: Redemption) => r.region.name },
+        { title: say('minutes', lang), key: 'minutes', align: 'right' as const, render: (_: unknown, r: Redemption) => formatMinutes(r.minutes, lang) },
+        {
+          title: say('status', lang),
+          key: 'status',
+          render: (_: unknown, r: Redemption) => <Tag color={STATUS[r.status][2]}>{STATUS[r.status][lang === 'en' ? 1 : 0]}</Tag>,
+        },
+        {
+          title: '',
+          key: 'actions',
+          render: (_: unknown, r: Redemption) =>
+            r.status === 'requested' || r.status === 'scheduled' ? (
+              <Button size="small" danger loading={cancelling} onClick={() => onCancel(r.id)} aria-label={`${say('cancel', lang)} ${r.id}`}>
+                {say('cancel', lang)}
+              </Button>
+            ) : null,
+        },
+      ]}
+    />
   );
 
   return (

@@ -1,14 +1,14 @@
 import { useState } from 'react';
-import { Alert, App, Button, Card, Col, Progress, Rate, Row, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Progress, Rate, Row, Space, Statistic, Tag, Typography } from 'antd';
 import { DownloadOutlined, ThunderboltOutlined } from '@ant-design/icons';
 import { useClient, useQuery, useSubscription } from 'urql';
 import dayjs from 'dayjs';
 import { graphql } from '../../gql';
 import type { MyTimeBankHistoryQuery } from '../../gql/graphql';
-import { CursorPager } from '../../components/CursorPager';
-import { EmptyState, ErrorState, PageLoading } from '../../components/QueryState';
+import { ConnectionTable } from '../../components/ConnectionTable';
+import { ErrorState, PageLoading } from '../../components/QueryState';
 import { combinedErrorMessage } from '../../hooks/fieldErrors';
-import { useCursorPages } from '../../hooks/useCursorPages';
+import { useConnectionQuery } from '../../hooks/useConnectionQuery';
 import { useI18n } from '../../i18n/I18nProvider';
 import { formatMinutes } from '../../i18n/format';
 import type { Lang } from '../../i18n/language';
@@ -104,12 +104,11 @@ export function TimeBankPage() {
   const { t, lang } = useI18n();
   const { message } = App.useApp();
   const client = useClient();
-  const pages = useCursorPages(20);
   const [{ data, fetching, error }, refetch] = useQuery({ query: MyTimeBankDocument });
-  const [history, refetchHistory] = useQuery({ query: HistoryDocument, variables: { first: pages.first, after: pages.after } });
+  const history = useConnectionQuery({ query: HistoryDocument, select: (d) => d.myTimeBankHistory });
   // the live balance: each event replaces the figures the query brought
   const [{ data: live }] = useSubscription({ query: BalanceSubscription }, (_prev, event) => {
-    refetchHistory({ requestPolicy: 'network-only' });
+    history.reload();
     return event;
   });
   const [downloading, setDownloading] = useState(false);
@@ -127,8 +126,7 @@ export function TimeBankPage() {
     else if (result.data?.myCertificateUrl) window.open(result.data.myCertificateUrl, '_blank', 'noopener');
   }
 
-  const connection = history.data?.myTimeBankHistory;
-  const entries: Entry[] = connection?.edges.flatMap((e) => (e?.node ? [{ ...e.node, cursor: e.cursor }] : [])) ?? [];
+  const entries: Entry[] = history.data?.myTimeBankHistory?.edges.flatMap((e) => (e?.node ? [{ ...e.node, cursor: e.cursor }] : [])) ?? [];
   const earned = figures.earnedMinutes ?? 0;
   const toNext = bank?.nextStarAt != null ? Math.max(0, bank.nextStarAt - earned) : null;
 
@@ -182,49 +180,41 @@ export function TimeBankPage() {
         )}
       </Card>
       <Card title={<h2 className="card-title">{t('tb.history')}</h2>}>
-        {history.error ? (
-          <ErrorState error={history.error} onRetry={() => refetchHistory({ requestPolicy: 'network-only' })} />
-        ) : (
-          <>
-            <Table<Entry>
-              rowKey="cursor"
-              size="small"
-              loading={history.fetching}
-              dataSource={entries}
-              pagination={false}
-              scroll={{ x: 560 }}
-              locale={{ emptyText: history.fetching ? ' ' : <EmptyState description={t('tb.historyEmpty')} /> }}
-              columns={[
-                { title: t('tb.at'), key: 'at', render: (_: unknown, e: Entry) => dayjs(e.createdAt).format('YYYY-MM-DD HH:mm') },
-                { title: t('tb.kind'), key: 'kind', render: (_: unknown, e: Entry) => pick(KINDS, e.kind, lang) },
-                {
-                  title: t('tb.minutes'),
-                  key: 'minutes',
-                  align: 'right' as const,
-                  render: (_: unknown, e: Entry) => (
-                    <Typography.Text type={e.minutes < 0 ? 'danger' : e.minutes > 0 ? 'success' : undefined}>
-                      {e.minutes > 0 ? '+' : ''}
-                      {formatMinutes(e.minutes, lang)}
-                      {e.heldMinutes !== 0 && (
-                        <Typography.Text type="secondary">
-                          {' '}
-                          ({t('tb.held')} {formatMinutes(e.heldMinutes, lang)})
-                        </Typography.Text>
-                      )}
+        <ConnectionTable<Entry>
+          result={history}
+          rows={entries}
+          rowKey="cursor"
+          spin="every"
+          empty={t('tb.historyEmpty')}
+          scroll={{ x: 560 }}
+          columns={[
+            { title: t('tb.at'), key: 'at', render: (_: unknown, e: Entry) => dayjs(e.createdAt).format('YYYY-MM-DD HH:mm') },
+            { title: t('tb.kind'), key: 'kind', render: (_: unknown, e: Entry) => pick(KINDS, e.kind, lang) },
+            {
+              title: t('tb.minutes'),
+              key: 'minutes',
+              align: 'right' as const,
+              render: (_: unknown, e: Entry) => (
+                <Typography.Text type={e.minutes < 0 ? 'danger' : e.minutes > 0 ? 'success' : undefined}>
+                  {e.minutes > 0 ? '+' : ''}
+                  {formatMinutes(e.minutes, lang)}
+                  {e.heldMinutes !== 0 && (
+                    <Typography.Text type="secondary">
+                      {' '}
+                      ({t('tb.held')} {formatMinutes(e.heldMinutes, lang)})
                     </Typography.Text>
-                  ),
-                },
-                { title: t('tb.phase'), key: 'phase', render: (_: unknown, e: Entry) => pick(PHASES, e.phase, lang) },
-                {
-                  title: t('tb.organisation'),
-                  key: 'org',
-                  render: (_: unknown, e: Entry) => [e.organisationName, e.serviceDate].filter(Boolean).join(' · ') || '—',
-                },
-              ]}
-            />
-            <CursorPager pages={pages} pageInfo={connection?.pageInfo} totalCount={connection?.totalCount} />
-          </>
-        )}
+                  )}
+                </Typography.Text>
+              ),
+            },
+            { title: t('tb.phase'), key: 'phase', render: (_: unknown, e: Entry) => pick(PHASES, e.phase, lang) },
+            {
+              title: t('tb.organisation'),
+              key: 'org',
+              render: (_: unknown, e: Entry) => [e.organisationName, e.serviceDate].filter(Boolean).join(' · ') || '—',
+            },
+          ]}
+        />
       </Card>
     </Space>
   );
