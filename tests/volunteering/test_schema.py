@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from graphql_relay import from_global_id
 
 from huzhu.volunteering.models import (
     Attendance,
@@ -288,6 +289,32 @@ def test_volunteers_cannot_create_tasks_or_change_rules(gql: Any, regions: dict,
     assert bad["errors"][0] == {"code": "OUT_OF_RANGE", "field": "maxHoursPerWeek"}
     ok = gql(rules, {"v": 10}, as_user=ada_admin)["volunteeringRulesUpdate"]
     assert ok == {"rules": {"maxHoursPerWeek": 10}, "errors": []}
+
+
+@pytest.mark.parametrize("id_type", ["Need", "PublicNeed"])
+def test_a_task_for_a_need_takes_its_staff_or_its_public_id(gql: Any, regions: dict, north_household: Any,
+                                                           alice_staff_north: Any, sam_social_worker_north: Any,
+                                                           carol_staff_south: Any, id_type: str) -> None:
+    """The open-needs list gives a social worker PublicNeed ids: publishing one as a task takes it like the
+    staff id; the service, community and urgency come from the need; another street's staff learn nothing."""
+    from huzhu.households.models import Need, NeedStatus
+
+    from .conftest import service_need
+
+    need = service_need(alice_staff_north, north_household, urgent=True)
+    over = {"needId": gid(need, id_type), "serviceType": None, "regionId": None}
+    before = ServiceTask.objects.count()
+    refused = gql(CREATE, {"input": create_input(regions, sam_social_worker_north, **over)},
+                  as_user=carol_staff_south)["serviceTaskCreate"]
+    assert refused["task"] is None and refused["errors"][0]["field"] in ("needId", "leadId")
+    assert ServiceTask.objects.count() == before
+    data = gql(CREATE, {"input": create_input(regions, sam_social_worker_north, **over)},
+               as_user=sam_social_worker_north)["serviceTaskCreate"]
+    assert data["errors"] == []
+    task = ServiceTask.objects.get(pk=int(from_global_id(data["task"]["id"])[1]))
+    assert (task.need_id, task.service_type, task.urgent, task.region_id) == (
+        need.pk, "home_visit", True, north_household.region_id)
+    assert Need.objects.get(pk=need.pk).status == NeedStatus.MATCHED
 
 
 def test_the_address_query_is_for_the_team_and_audited(gql: Any, make_task: Any, north_household: Any,

@@ -268,33 +268,59 @@ export function story(env) {
       await vol.page.waitForFunction(() => document.querySelector('[data-testid="task-card"], .ant-empty'));
       await mark(vol.page);
 
-      // the social worker of the street makes the need a task they lead, starting in a few minutes
-      // (there is no task-creation screen yet: serviceTaskCreate from the social worker's own session)
+      // the social worker of the street finds the need among the open needs (newest first) and publishes it as a
+      // task they lead, starting within minutes
       await login(sw.page, 'sw1@huzhu.demo', env.demoPassword);
-      const { me } = await gql(sw.page, '{ me { id } }');
-      const startsAt = new Date(Date.now() + 5 * 60_000);
-      startsAt.setSeconds(0, 0);
+      await sw.page.goto('/needs');
+      await sw.page.getByRole('heading', { name: '待对接需求' }).waitFor();
+      await sw.page.getByText('只看急难').click();
+      await sw.page.getByText('最新登记').click();
+      // the open-needs list names the need by its anonymised id (PublicNeed:<pk>), the household page by Need:<pk>
+      const needPk = Buffer.from(s.serviceNeedId, 'base64').toString().split(':')[1];
+      const publicNeedId = Buffer.from(`PublicNeed:${needPk}`).toString('base64');
+      const needCard = sw.page.locator(`[data-testid="need-card"][data-need-id="${publicNeedId}"]`);
+      await needCard.waitFor({ timeout: 20_000 });
+      await shot(sw.page, 'full-11a-sw-open-needs');
+      await needCard.getByRole('button', { name: '发布为服务任务' }).click();
+      await sw.page.waitForURL('**/tasks/new?needId=*');
+      await sw.page.getByTestId('task-for-need').getByText(/上门探访/).waitFor();
+      assert.equal(await sw.page.getByLabel('服务类型').count(), 0, 'the service comes from the need');
+      await sw.page.getByLabel('任务名称').fill('全流程：上门探访独居老人');
+      // the next whole 5 minutes at least 5 minutes away (the picker steps by 5 minutes); check-in opens an hour early
+      const startsAt = new Date(Math.ceil((Date.now() + 5 * 60_000) / 300_000) * 300_000);
       const endsAt = new Date(startsAt.getTime() + 30 * 60_000);
-      const created = await gql(
-        sw.page,
-        `mutation C($input: ServiceTaskCreateInput!) { serviceTaskCreate(input: $input) { task { id status urgent title } errors { field code message } } }`,
-        {
-          input: {
-            title: '全流程：上门探访独居老人',
-            needId: s.serviceNeedId,
-            leadId: me.id,
-            startsAt: startsAt.toISOString(),
-            endsAt: endsAt.toISOString(),
-            slots: 1,
-            place: '江川路 9 号',
-            openNow: true,
-          },
-        },
-      );
-      assert.deepEqual(created.serviceTaskCreate.errors, []);
-      const task = created.serviceTaskCreate.task;
+      // the picker's text is in the browser's time zone (Asia/Shanghai), not this process's
+      const local = (d) =>
+        sw.page.evaluate((ms) => {
+          const t = new Date(ms);
+          const pad = (n) => String(n).padStart(2, '0');
+          return `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())} ${pad(t.getHours())}:${pad(t.getMinutes())}`;
+        }, d.getTime());
+      const [startText, endText] = [await local(startsAt), await local(endsAt)];
+      const range = sw.page.locator('.ant-picker-range');
+      const panel = sw.page.locator('.ant-picker-dropdown:not(.ant-picker-dropdown-hidden)');
+      // with a time part each end is confirmed with the panel's OK; the first moves on to the end field
+      await range.locator('input').nth(0).click();
+      await range.locator('input').nth(0).fill(startText);
+      await panel.locator('.ant-picker-ok button').click();
+      await range.locator('input').nth(1).fill(endText);
+      await panel.locator('.ant-picker-ok button').click();
+      await panel.waitFor({ state: 'hidden' });
+      assert.equal(await range.locator('input').nth(0).inputValue(), startText);
+      assert.equal(await range.locator('input').nth(1).inputValue(), endText);
+      await sw.page.getByLabel('招募人数').fill('1');
+      await sw.page.getByLabel('集合地点').fill('江川路 9 号');
+      assert.equal(await sw.page.getByRole('switch', { name: '救急难' }).getAttribute('aria-checked'), 'true', 'an urgent need makes an urgent task');
+      await shot(sw.page, 'full-11b-sw-task-form');
+      await sw.page.getByRole('button', { name: /发\s*布/ }).click();
+      await sw.page.waitForURL('**/tasks/*/manage');
+      const taskId = decodeURIComponent(new URL(sw.page.url()).pathname.split('/')[2]);
+      const { serviceTask: task } = await gql(sw.page, 'query T($id: ID!) { serviceTask(id: $id) { id status urgent title startsAt endsAt } }', { id: taskId });
       assert.equal(task.status, 'open');
-      assert.equal(task.urgent, true, 'an urgent need makes an urgent task');
+      assert.equal(task.urgent, true);
+      assert.equal(task.title, '全流程：上门探访独居老人');
+      assert.equal(Date.parse(task.startsAt), startsAt.getTime(), 'the start the form was given');
+      assert.equal(Date.parse(task.endsAt), endsAt.getTime());
       s.taskId = task.id;
 
       // the new task appears on the volunteer's open list without a reload; they claim it

@@ -55,6 +55,7 @@ export const SECTIONS: readonly SectionDef[] = [
     screens: [
       { path: '/tasks/mine', label: 'shell.myTasks' },
       { path: '/tasks/new', label: 'shell.newTask' },
+      { path: '/needs', label: 'needs.openTitle' },
       { path: '/workstation/visits/overdue', label: 'hh.overdue' },
       { path: '/workstation/visits/dashboard', label: 'dash.title' },
       { path: '/workstation/households', label: 'hh.listTitle' },

@@ -1,7 +1,7 @@
 import type { ReactElement, ReactNode } from 'react';
 import { render } from '@testing-library/react';
 import { App as AntApp } from 'antd';
-import { MemoryRouter } from 'react-router-dom';
+import { MemoryRouter, type MemoryRouterProps } from 'react-router-dom';
 import { Client, makeErrorResult, makeResult, Provider, type Exchange } from 'urql';
 import { filter, map, mergeMap, never, pipe } from 'wonka';
 import { getOperationName } from '@urql/core';
@@ -37,7 +37,8 @@ export function mockClient(
 
 export function renderWithProviders(
   ui: ReactElement,
-  { client = mockClient(), route = '/' }: { client?: Client; route?: string } = {},
+  // route: a path, or a location with state (what a screen receives from the one that navigated to it)
+  { client = mockClient(), route = '/' }: { client?: Client; route?: NonNullable<MemoryRouterProps['initialEntries']>[number] } = {},
 ) {
   const Wrapper = ({ children }: { children: ReactNode }) => (
     <I18nProvider>

@@ -1,8 +1,10 @@
 import { useState } from 'react';
-import { Card, Checkbox, Col, List, Row, Segmented, Select, Space, Tag, Typography } from 'antd';
+import { Button, Card, Checkbox, Col, List, Row, Segmented, Select, Space, Tag, Typography } from 'antd';
+import { useNavigate } from 'react-router-dom';
 import { useQuery } from 'urql';
 import dayjs from 'dayjs';
-import type { HouseholdCategory, NeedKind, OpenNeedsQuery } from '../../gql/graphql';
+import type { HouseholdCategory, NeedKind, NeedOrderBy, OpenNeedsQuery } from '../../gql/graphql';
+import { useMe } from '../../auth/MeProvider';
 import { CursorPager } from '../../components/CursorPager';
 import { EmptyState, ErrorState } from '../../components/QueryState';
 import { useCursorPages } from '../../hooks/useCursorPages';
@@ -13,9 +15,30 @@ import { OpenNeedsDocument } from './documents';
 
 type PublicNeed = NonNullable<NonNullable<OpenNeedsQuery['openNeeds']['edges'][number]>['node']>;
 
-/** Donors and volunteers: open needs of their area, households anonymised; urgent (救急难) first. */
+/** What the task form shows of the need it is published for (passed in the route's state). */
+export interface NeedForTask {
+  id: string;
+  summary: string;
+  communityName: string;
+  urgent: boolean;
+}
+
+type Order = 'oldest' | 'newest';
+// urgent (救急难) first either way; then the longest-waiting need, or the newest one (a social worker looking
+// for the need just registered)
+const ORDER_BY: Record<Order, NeedOrderBy[]> = {
+  oldest: ['URGENT_FIRST', 'OPENED_AT_ASC'],
+  newest: ['URGENT_FIRST', 'OPENED_AT_DESC'],
+};
+
+/** Donors, volunteers and social workers: open needs of their area, households anonymised; urgent (救急难)
+ * first. A social worker publishes a service need as a task they lead. */
 export function OpenNeedsPage() {
   const { t, lang } = useI18n();
+  const navigate = useNavigate();
+  const { me } = useMe();
+  const leadsTasks = me?.isSuperuser || (me?.roles ?? []).some((g) => g.role === 'social_worker');
+  const [order, setOrder] = useState<Order>('oldest');
   const pages = useCursorPages(20);
   const [kind, setKind] = useState<NeedKind | 'all'>('all');
   const [urgent, setUrgent] = useState(false);
@@ -28,6 +51,7 @@ export function OpenNeedsPage() {
       kind: kind === 'all' ? null : [kind],
       urgent: urgent ? true : null,
       category: category.length ? category : null,
+      orderBy: ORDER_BY[order],
     },
   });
   const connection = data?.openNeeds;
@@ -37,7 +61,7 @@ export function OpenNeedsPage() {
     <Card title={<h1 className="card-title">{t('needs.openTitle')}</h1>}>
       <Typography.Paragraph type="secondary">{t('needs.openHint')}</Typography.Paragraph>
       <Row gutter={[12, 12]} style={{ marginBottom: 12 }}>
-        <Col xs={24} md={10}>
+        <Col xs={24} md={8}>
           <Segmented<NeedKind | 'all'>
             aria-label={t('needs.filterKind')}
             block
@@ -49,7 +73,7 @@ export function OpenNeedsPage() {
             options={[{ value: 'all', label: t('app.all') }, ...options(NEED_KIND, lang)]}
           />
         </Col>
-        <Col xs={24} md={9}>
+        <Col xs={24} md={7}>
           <Select<HouseholdCategory[]>
             aria-label={t('hh.category')}
             mode="multiple"
@@ -64,7 +88,21 @@ export function OpenNeedsPage() {
             }}
           />
         </Col>
-        <Col xs={24} md={5}>
+        <Col xs={12} md={5}>
+          <Segmented<Order>
+            aria-label={t('needs.order')}
+            value={order}
+            onChange={(v) => {
+              setOrder(v);
+              pages.reset();
+            }}
+            options={[
+              { value: 'oldest', label: t('needs.oldestFirst') },
+              { value: 'newest', label: t('needs.newestFirst') },
+            ]}
+          />
+        </Col>
+        <Col xs={12} md={4}>
           <Checkbox
             checked={urgent}
             onChange={(e) => {
@@ -87,7 +125,7 @@ export function OpenNeedsPage() {
             locale={{ emptyText: fetching ? ' ' : <EmptyState description={t('needs.empty')} /> }}
             renderItem={(n) => (
               <List.Item>
-                <Card size="small" className={n.urgent ? 'need-card need-card-urgent' : 'need-card'}>
+                <Card size="small" className={n.urgent ? 'need-card need-card-urgent' : 'need-card'} data-testid="need-card" data-need-id={n.id}>
                   <Space direction="vertical" size={4} style={{ width: '100%' }}>
                     <Space size={4} wrap>
                       <Tag color={n.kind === 'money' ? 'gold' : n.kind === 'goods' ? 'blue' : 'green'}>{label(NEED_KIND, n.kind, lang)}</Tag>
@@ -111,6 +149,24 @@ export function OpenNeedsPage() {
                     <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                       {t('need.openedAt')} {dayjs(n.openedAt).format('YYYY-MM-DD')}
                     </Typography.Text>
+                    {leadsTasks && n.kind === 'service' && (
+                      <Button
+                        size="small"
+                        type="primary"
+                        ghost
+                        onClick={() => {
+                          const need: NeedForTask = {
+                            id: n.id,
+                            summary: needSummary(n, lang),
+                            communityName: n.household.communityName,
+                            urgent: n.urgent,
+                          };
+                          navigate(`/tasks/new?needId=${encodeURIComponent(n.id)}`, { state: { need } });
+                        }}
+                      >
+                        {t('needs.makeTask')}
+                      </Button>
+                    )}
                   </Space>
                 </Card>
               </List.Item>

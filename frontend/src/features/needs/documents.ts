@@ -1,8 +1,8 @@
 import { graphql } from '../../gql';
 
 export const OpenNeedsDocument = graphql(`
-  query OpenNeeds($first: Int!, $after: String, $kind: [NeedKind!], $urgent: Boolean, $category: [HouseholdCategory!]) {
-    openNeeds(first: $first, after: $after, kind: $kind, urgent: $urgent, category: $category, orderBy: [URGENT_FIRST, OPENED_AT_ASC]) {
+  query OpenNeeds($first: Int!, $after: String, $kind: [NeedKind!], $urgent: Boolean, $category: [HouseholdCategory!], $orderBy: [NeedOrderBy!]) {
+    openNeeds(first: $first, after: $after, kind: $kind, urgent: $urgent, category: $category, orderBy: $orderBy) {
       totalCount
       pageInfo {
         hasNextPage

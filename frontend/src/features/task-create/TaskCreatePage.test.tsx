@@ -57,6 +57,34 @@ describe('TaskCreatePage', { timeout: 300_000 }, () => {
     expect(Date.parse(String(input.endsAt))).toBeGreaterThan(Date.parse(String(input.startsAt)));
   });
 
+  it('publishes a task for a service need: the need’s summary shown, no service or community to choose, needId sent', async () => {
+    const creates: Record<string, unknown>[] = [];
+    const client = mockClient((vars, name) => {
+      if (name === 'Me') return { data: meWith('social_worker') };
+      if (name === 'RegionTree') return { data: { regions: [community] } };
+      if (name === 'TaskCreate') {
+        creates.push(vars);
+        return { data: { serviceTaskCreate: { task: { id: 'VGFzazo3', status: 'open' }, errors: [] } } };
+      }
+      return { data: {} };
+    });
+    const need = { id: 'TmVlZDox', summary: '上门探访 · 30 分钟', communityName: '红旗社区', urgent: true };
+    renderWithProviders(
+      <MeProvider>
+        <TaskCreatePage />
+      </MeProvider>,
+      { client, route: { pathname: '/tasks/new', search: `?needId=${need.id}`, state: { need } } },
+    );
+    expect(await screen.findByText('为服务需求发布任务：上门探访 · 30 分钟 · 红旗社区')).toBeInTheDocument();
+    expect(screen.queryByLabelText('服务类型')).not.toBeInTheDocument();
+    expect(screen.queryByLabelText('服务社区')).not.toBeInTheDocument();
+    expect(screen.getByLabelText('任务名称')).toHaveValue('上门探访 · 30 分钟 · 红旗社区');
+    expect(screen.getByRole('switch', { name: '救急难' })).toBeChecked();
+    await userEvent.click(screen.getByRole('button', { name: /发\s*布/ }));
+    await waitFor(() => expect(creates).toHaveLength(1));
+    expect(creates[0]?.input).toMatchObject({ needId: need.id, serviceType: null, regionId: null, urgent: true });
+  });
+
   it('tells a user who is not a social worker that only social workers lead tasks, with the form disabled', async () => {
     const client = mockClient((_vars, name) => {
       if (name === 'Me') return { data: meWith('volunteer') };

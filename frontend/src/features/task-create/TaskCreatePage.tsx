@@ -1,5 +1,5 @@
 import { Alert, App, Button, Card, Col, DatePicker, Form, Input, InputNumber, Row, Select, Switch, TreeSelect } from 'antd';
-import { useNavigate } from 'react-router-dom';
+import { useLocation, useNavigate, useSearchParams } from 'react-router-dom';
 import { useMutation } from 'urql';
 import dayjs, { type Dayjs } from 'dayjs';
 import { graphql } from '../../gql';
@@ -10,6 +10,7 @@ import { useI18n } from '../../i18n/I18nProvider';
 import { TASK_SERVICE_TYPE, options } from '../../i18n/enums';
 import type { Lang } from '../../i18n/language';
 import { useRegionTree } from '../regions/useRegionTree';
+import type { NeedForTask } from '../needs/OpenNeedsPage';
 
 export const TaskCreateDocument = graphql(`
   mutation TaskCreate($input: ServiceTaskCreateInput!) {
@@ -43,6 +44,8 @@ const L = {
   submit: ['发布', 'Publish'],
   created: ['任务已发布', 'Task published'],
   notSocialWorker: ['只有社工可以带队发布任务。', 'Only a social worker can lead and publish a task.'],
+  forNeed: ['为服务需求发布任务', 'A task for a service need'],
+  forNeedHelp: ['服务类型、社区和紧急程度取自该需求；任务完成后需求即为已满足。', 'The service, community and urgency come from the need; the need is fulfilled when the task completes.'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 const say = (key: keyof typeof L, lang: Lang) => L[key][lang === 'en' ? 1 : 0];
@@ -76,6 +79,12 @@ export function TaskCreatePage() {
   const regions = useRegionTree(LEAD_ROLES, TASK_LEVELS);
   const [{ fetching }, create] = useMutation(TaskCreateDocument);
   const leads = me?.isSuperuser || (me?.roles ?? []).some((g) => g.role === 'social_worker');
+  // from the open needs page: /tasks/new?needId=… (the need's summary comes in the route's state; after a
+  // reload only its id is left, and the server still takes the service, community and urgency from it)
+  const [params] = useSearchParams();
+  const needId = params.get('needId');
+  const routeState = useLocation().state as { need?: NeedForTask } | null;
+  const need = needId ? (routeState?.need ?? null) : null;
 
   async function onFinish(v: TaskValues) {
     errors.clear();
@@ -84,8 +93,9 @@ export function TaskCreatePage() {
     const result = await create({
       input: {
         title: v.title ?? '',
-        serviceType: v.serviceType ?? null,
-        regionId: v.regionId ?? null,
+        serviceType: needId ? null : (v.serviceType ?? null),
+        regionId: needId ? null : (v.regionId ?? null),
+        needId,
         startsAt: startsAt?.toISOString() ?? '',
         endsAt: endsAt?.toISOString() ?? '',
         slots: v.slots ?? 0,
@@ -107,6 +117,16 @@ export function TaskCreatePage() {
     <Card title={<h1 className="card-title">{say('title', lang)}</h1>}>
       {!leads && <Alert type="warning" showIcon message={say('notSocialWorker', lang)} style={{ marginBottom: 16 }} />}
       <Alert type="info" showIcon message={say('help', lang)} style={{ marginBottom: 16 }} />
+      {needId && (
+        <Alert
+          type="success"
+          showIcon
+          data-testid="task-for-need"
+          message={need ? `${say('forNeed', lang)}：${need.summary} · ${need.communityName}` : say('forNeed', lang)}
+          description={say('forNeedHelp', lang)}
+          style={{ marginBottom: 16 }}
+        />
+      )}
       {errors.formErrors.length > 0 && (
         <Alert type="error" role="alert" showIcon message={errors.formErrors.join(' ')} style={{ marginBottom: 16 }} />
       )}
@@ -119,7 +139,8 @@ export function TaskCreatePage() {
         initialValues={{
           slots: 2,
           openNow: true,
-          urgent: false,
+          urgent: need?.urgent ?? false,
+          title: need ? `${need.summary} · ${need.communityName}` : undefined,
           time: [dayjs().add(1, 'day').hour(9).minute(0).second(0), dayjs().add(1, 'day').hour(11).minute(0).second(0)],
         }}
       >
@@ -129,6 +150,8 @@ export function TaskCreatePage() {
               <Input maxLength={100} />
             </Form.Item>
           </Col>
+          {!needId && (
+            <>
           <Col xs={24} md={12}>
             <Form.Item name="serviceType" label={say('serviceType', lang)} rules={[{ required: true, message: t('auth.required') }]}>
               <Select options={options(TASK_SERVICE_TYPE, lang)} />
@@ -139,6 +162,8 @@ export function TaskCreatePage() {
               <TreeSelect treeData={regions.tree} loading={regions.fetching} showSearch treeNodeFilterProp="title" treeDefaultExpandAll />
             </Form.Item>
           </Col>
+            </>
+          )}
           <Col xs={24} md={12}>
             <Form.Item name="time" label={say('time', lang)} rules={[{ required: true, message: t('auth.required') }]}>
               <DatePicker.RangePicker showTime={{ format: 'HH:mm', minuteStep: 5 }} format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} />

@@ -44,12 +44,21 @@ def _user(value: str | None, field: str) -> Any:
 
 
 def _need(value: str | None) -> Any:
+    """The need a task serves, by its staff id (Need:…) or by the anonymised id the open-needs list gives a social
+    worker (PublicNeed:…): both name the same row, and the service checks the actor may manage its region."""
     if not value:
         return None
+    from graphql_relay import from_global_id
+
     from huzhu.households.models import Need
 
+    try:
+        kind = from_global_id(value)[0]
+    except Exception:  # malformed: decode_id below says INVALID
+        kind = "Need"
+    type_name = "PublicNeed" if kind == "PublicNeed" else "Need"
     need = Need.objects.select_related("household", "household__region").filter(
-        id=decode_id(value, "Need", field="needId")).first()
+        id=decode_id(value, type_name, field="needId")).first()
     if need is None:
         raise VolunteeringError(E.NOT_FOUND, field="needId")
     return need
