@@ -1,9 +1,10 @@
 """The ledger's tables: accounts (with their balances), transfers, entries, seals.
 
-Transfers and entries are append-only: triggers created in migration 0002 refuse UPDATE and DELETE on them.
+Transfers and entries are append-only: triggers (migration 0001_squashed_0011) refuse UPDATE and DELETE on them.
 Accounts (their balance columns and the closed flag) and the open-pending index are the only rows that change.
-Every write goes through the PL/pgSQL function ledger_create_transfers (migrations 0002, 0003); nothing here
-saves transfers through the ORM.
+Every write goes through the PL/pgSQL functions ledger_create_transfers and ledger_transfer_one (migration
+0001_squashed_0011, whose docstring says why each is written as it is); nothing here saves transfers through
+the ORM.
 
 The references from transfers and entries to accounts and transfers carry no database FOREIGN KEY constraint:
 Django makes them DEFERRABLE INITIALLY DEFERRED, and six referential checks per transfer at commit cost more
