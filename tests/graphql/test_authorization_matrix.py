@@ -4,8 +4,8 @@ nothing, and that no response leaks personal data or a household it should not s
 
 Every persona holds its one role at the NORTH street (so "another street" is the south street for all of
 them); "anonymous" is not signed in. The expected table is declared once, below, from DESIGN.md:
-- full view (households, household, householdPersonalData, needs, overdueVisits): staff, social workers,
-  administrators of the area;
+- full view (households, household, householdPersonalData, needs, overdueVisits, householdVisits, myVisits):
+  staff, social workers, administrators of the area;
 - anonymised open needs: every signed-in role in its area;
 - writes: staff and administrators; social workers may also open needs and record visits.
 """
@@ -162,6 +162,28 @@ def q_overdue(gql: Any, user: Any, w: World, street: str) -> tuple[bool, dict[st
     return gid(w.households[street], "Household") in ids, body
 
 
+def q_household_visits(gql: Any, user: Any, w: World, street: str) -> tuple[bool, dict[str, Any]]:
+    visitor = make_user(f"visitor.{street}.{Visit.objects.count()}@test.huzhu")
+    Visit.objects.create(household=w.households[street], visitor=visitor, visited_at=timezone.now(),
+                         notes=f"matrix visit {street}")
+    before = PersonalDataAccess.objects.filter(fields=["visit_notes"]).count()
+    body = gql.raw("""query($id: ID!) { householdVisits(householdId: $id, first: 10) {
+        edges { node { id notes householdId } } } }""", {"id": gid(w.households[street], "Household")}, as_user=user)
+    edges = ((body.get("data") or {}).get("householdVisits") or {}).get("edges") or []
+    allowed = any(e["node"]["notes"] == f"matrix visit {street}" for e in edges)
+    # one audit row per allowed read, none for a refused one
+    assert PersonalDataAccess.objects.filter(fields=["visit_notes"]).count() == before + (1 if allowed else 0)
+    return allowed, body
+
+
+def q_my_visits(gql: Any, user: Any, w: World, street: str) -> tuple[bool, dict[str, Any]]:
+    if user is not None:  # a visit of theirs to the target household (written directly: whoever they are)
+        Visit.objects.create(household=w.households[street], visitor=user, visited_at=timezone.now(), notes="mine")
+    body = gql.raw("query { myVisits(first: 10) { edges { node { id notes householdId } } } }", as_user=user)
+    edges = ((body.get("data") or {}).get("myVisits") or {}).get("edges") or []
+    return any(e["node"]["householdId"] == gid(w.households[street], "Household") for e in edges), body
+
+
 def m_register(gql: Any, user: Any, w: World, street: str) -> tuple[bool, dict[str, Any]]:
     body = gql.raw("""mutation($r: ID!, $n: String!) { householdRegister(regionId: $r, category: minimum_living,
         members: [{relation: head, ageBand: age_60_69}], headName: "新户主", idNumber: $n, address: "某路1号") {
@@ -215,6 +237,8 @@ OPERATIONS = [
     Op("needs", FULL, q_needs),
     Op("openNeeds", PUBLIC, q_open_needs),
     Op("overdueVisits", FULL, q_overdue),
+    Op("householdVisits", FULL, q_household_visits),
+    Op("myVisits", FULL, q_my_visits),
     Op("householdRegister", MANAGE, m_register, writes=True),
     Op("householdUpdate", MANAGE, m_update, writes=True),
     Op("householdPersonalDataUpdate", MANAGE, m_personal_update, writes=True),

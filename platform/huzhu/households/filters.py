@@ -7,10 +7,13 @@ keyed hash of the given number with the stored one (personal.id_number_hmac) and
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from huzhu.regions.models import Region
 
@@ -87,3 +90,31 @@ class NeedFilter(django_filters.FilterSet):
 
     def filter_tag(self, queryset: QuerySet, _name: str, value: list[str]) -> QuerySet:
         return queryset.filter(household__tags__overlap=list(value)) if value else queryset
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
+
+
+class VisitFilter(django_filters.FilterSet):
+    """Visit records: a date range (inclusive, in local time) and who recorded them."""
+
+    visited_from = django_filters.DateFilter(method="filter_visited_from")
+    visited_to = django_filters.DateFilter(method="filter_visited_to")
+    visitor = django_filters.NumberFilter(field_name="visitor_id")
+
+    # Day bounds as timestamps in the local time zone (not `visited_at__date`), so the (household, -visited_at)
+    # index serves the range.
+    def filter_visited_from(self, queryset: QuerySet, _name: str, value: dt.date | None) -> QuerySet:
+        return queryset.filter(visited_at__gte=_day_start(value)) if value else queryset
+
+    def filter_visited_to(self, queryset: QuerySet, _name: str, value: dt.date | None) -> QuerySet:
+        return queryset.filter(visited_at__lt=_day_start(value + dt.timedelta(days=1))) if value else queryset
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        start, end = self.form.cleaned_data.get("visited_from"), self.form.cleaned_data.get("visited_to")
+        if valid and start and end and start > end:
+            self.form.add_error("visited_to", _("结束日期不能早于开始日期。"))
+            return False
+        return valid

@@ -26,7 +26,7 @@ from huzhu.people.access import has_role, region_filter
 from huzhu.people.models import Role, User
 from huzhu.regions.models import Region
 
-from .filters import HouseholdFilter, NeedFilter
+from .filters import HouseholdFilter, NeedFilter, VisitFilter
 from .models import (
     KEY_GROUP_TAGS,
     DuplicateFlag,
@@ -35,6 +35,7 @@ from .models import (
     Need,
     NeedStatus,
     NeedStatusChange,
+    PersonalDataAccess,
     Visit,
 )
 
@@ -42,6 +43,11 @@ MANAGE_ROLES: tuple[str, ...] = (Role.WORKSTATION_STAFF, Role.ADMINISTRATOR)
 FRONTLINE_ROLES: tuple[str, ...] = (Role.WORKSTATION_STAFF, Role.SOCIAL_WORKER, Role.ADMINISTRATOR)
 PUBLIC_ROLES: tuple[str, ...] = tuple(Role.values)
 RECENT_VISITS = 5
+VISIT_PAGE_MAX = 100
+# What the audit log says was read when a page of visit records is read (a visit's notes are personal data).
+VISIT_NOTES_FIELD = "visit_notes"
+HOUSEHOLD_VISITS_PURPOSE = "visit_history"
+MY_VISITS_PURPOSE = "my_visits"
 
 
 def _filter_error(form_errors: Mapping[str, Any]) -> ServiceError:
@@ -209,3 +215,77 @@ def can_manage(actor: User | None, household: Household) -> bool:
 def can_see_in_full(actor: User | None, household: Household) -> bool:
     return has_role(actor, FRONTLINE_ROLES, household.region)
 
+
+
+# --- visit records (走访记录) ----------------------------------------------------------------------------------
+
+
+@dataclass
+class VisitPage:
+    """One page of visits, newest first: `visits` are rows offset .. offset+len-1 of `total`."""
+
+    visits: list[Visit]
+    total: int
+    offset: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + len(self.visits) < self.total
+
+
+def _visit_page(qs: QuerySet[Visit], *, filters: Mapping[str, Any] | None, first: int, offset: int) -> VisitPage:
+    if not 1 <= first <= VISIT_PAGE_MAX:
+        raise ServiceError(CommonErrorCode.OUT_OF_RANGE, field="first")
+    if offset < 0:
+        raise ServiceError(CommonErrorCode.INVALID, field="after")
+    qs = _apply(VisitFilter, filters, qs).order_by("-visited_at", "-id")
+    total = qs.count()
+    # The visitor, the household, its region and the region's parent (for the community) come with the page in
+    # the same query: a page of 100 costs what a page of 5 does.
+    rows = list(qs.select_related("visitor", "household", "household__region", "household__region__parent")
+                [offset:offset + first]) if offset < total else []
+    return VisitPage(visits=rows, total=total, offset=min(offset, total))
+
+
+def _audit_visit_reads(actor: User | None, household_ids: list[int], purpose: str) -> None:
+    """One audit row per household whose visit records were read, in one INSERT."""
+    if household_ids:
+        PersonalDataAccess.objects.bulk_create([
+            PersonalDataAccess(actor=actor, household_id=hid, fields=[VISIT_NOTES_FIELD], purpose=purpose)
+            for hid in dict.fromkeys(household_ids)
+        ])
+
+
+def household_visit_page(
+    *, actor: User | None, household_id: int, filters: Mapping[str, Any] | None = None, first: int = 20,
+    offset: int = 0,
+) -> VisitPage:
+    """A page of one household's visit records, newest first, for staff, social workers and administrators
+    over the household's region; another street's household (or a role that may not see it) is NOT_FOUND,
+    exactly like one that does not exist.
+
+    `filters` (VisitFilter): visited_from, visited_to (dates, inclusive, local time), visitor (user id).
+    Every call that finds the household writes ONE audit row (fields ["visit_notes"], purpose
+    "visit_history"), even when the page is empty: the reader learnt what the household's history holds.
+    The read and its audit row are one function so that no caller can page visit notes unaudited.
+    """
+    if not household_scope(actor=actor).filter(id=household_id).exists():
+        raise ServiceError(CommonErrorCode.NOT_FOUND, field="householdId")
+    page = _visit_page(Visit.objects.filter(household_id=household_id), filters=filters, first=first, offset=offset)
+    _audit_visit_reads(actor, [household_id], HOUSEHOLD_VISITS_PURPOSE)
+    return page
+
+
+def my_visit_page(
+    *, actor: User | None, filters: Mapping[str, Any] | None = None, first: int = 20, offset: int = 0
+) -> VisitPage:
+    """A page of the visits the actor recorded, newest first, across the households they may still see in full
+    (a visit to a household of a street they have left is not shown). A user who may see no household gets an
+    empty page. Writes one audit row per household on the page (purpose "my_visits"), in one INSERT.
+    """
+    qs = Visit.objects.filter(region_filter(actor, FRONTLINE_ROLES, "household__region"), visitor_id=getattr(
+        actor, "pk", None))
+    page = _visit_page(qs, filters={k: v for k, v in (filters or {}).items() if k != "visitor"}, first=first,
+                       offset=offset)
+    _audit_visit_reads(actor, [v.household_id for v in page.visits], MY_VISITS_PURPOSE)
+    return page

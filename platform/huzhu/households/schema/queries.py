@@ -1,4 +1,5 @@
-"""Queries: households, household, householdPersonalData, needs, openNeeds, overdueVisits.
+"""Queries: households, household, householdPersonalData, needs, openNeeds, householdVisits, myVisits,
+overdueVisits.
 
 Resolvers parse arguments and call selectors; the selectors scope by role and region and carry the
 select_related/prefetch_related that keep every list at a fixed number of SQL queries.
@@ -11,9 +12,11 @@ import re
 from typing import Any
 
 import graphene
+from graphene import relay
 from graphene_django.fields import DjangoConnectionField
+from graphql_relay import cursor_to_offset, offset_to_cursor
 
-from huzhu.core.errors import ServiceError
+from huzhu.core.errors import CommonErrorCode, ServiceError
 from huzhu.graphql.core import decode_id, require_login
 
 from .. import selectors, services
@@ -36,6 +39,7 @@ from .types import (
     PublicNeedType,
     ServiceTypeEnum,
     TagEnum,
+    VisitConnection,
     enum_value,
     query_error,
 )
@@ -60,6 +64,47 @@ def parse_month(value: str | None) -> dt.date:
     if not match or not (1 <= int(match.group(2)) <= 12) or int(match.group(1)) < 2000:
         raise ServiceError(HouseholdErrorCode.INVALID_MONTH, field="month")
     return dt.date(int(match.group(1)), int(match.group(2)), 1)
+
+
+def _after_offset(after: str | None) -> int:
+    """The offset just past an `after` cursor (graphene-django's arrayconnection cursors, like every list)."""
+    if not after:
+        return 0
+    offset = cursor_to_offset(after) if len(after) <= 100 else None
+    if offset is None or offset < 0:
+        raise ServiceError(CommonErrorCode.INVALID, field="after")
+    return offset + 1
+
+
+def _first(args: dict[str, Any]) -> int:
+    return 20 if args.get("first") is None else int(args["first"])
+
+
+def _visit_filters(args: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "visited_from": args.get("visited_from"),
+        "visited_to": args.get("visited_to"),
+        "visitor": decode_id(args["visitor_id"], "User", field="visitorId") if args.get("visitor_id") else None,
+    }
+
+
+def visit_connection(page: selectors.VisitPage) -> VisitConnection:
+    edges = [VisitConnection.Edge(node=v, cursor=offset_to_cursor(page.offset + i))
+             for i, v in enumerate(page.visits)]
+    connection = VisitConnection(edges=edges, page_info=relay.PageInfo(
+        has_next_page=page.has_next, has_previous_page=page.offset > 0,
+        start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None,
+    ))
+    connection.length = page.total  # CountableConnection's totalCount
+    return connection
+
+
+_VISIT_ARGS: dict[str, Any] = {
+    "first": graphene.Int(description="Page size, 1–100 (default 20)."),
+    "after": graphene.String(),
+    "visited_from": graphene.Date(description="From this day (inclusive, local time)."),
+    "visited_to": graphene.Date(description="Up to this day (inclusive, local time)."),
+}
 
 
 class Query(graphene.ObjectType):
@@ -112,6 +157,23 @@ class Query(graphene.ObjectType):
         service_type=graphene.List(graphene.NonNull(ServiceTypeEnum)),
         order_by=graphene.List(graphene.NonNull(NeedOrderByEnum)),
         description="Open needs, anonymised, for every signed-in role in its area: urgent (救急难) first.",
+    )
+    household_visits = graphene.Field(
+        VisitConnection,
+        required=True,
+        household_id=graphene.ID(required=True),
+        visitor_id=graphene.ID(description="Only visits recorded by this person (a Visit's visitorId)."),
+        **_VISIT_ARGS,
+        description="A household's visit records (走访记录), newest first. Staff, social workers and administrators "
+                    "of its area; another area's household is a NOT_FOUND error. Each call is written to the "
+                    "personal-data audit log (visit notes are personal data).",
+    )
+    my_visits = graphene.Field(
+        VisitConnection,
+        required=True,
+        **_VISIT_ARGS,
+        description="The visit records the signed-in user wrote, newest first, across the households they may "
+                    "still see. Each household on the page is written to the personal-data audit log.",
     )
     overdue_visits = graphene.List(
         graphene.NonNull(OverdueVisitGroup),
@@ -196,6 +258,26 @@ class Query(graphene.ObjectType):
             return selectors.open_needs(actor=user, filters=filters)
         except ServiceError as exc:
             raise query_error(exc)
+
+    def resolve_household_visits(root: Any, info: Any, household_id: str, **args: Any) -> Any:
+        user = require_login(info)
+        try:
+            page = selectors.household_visit_page(
+                actor=user, household_id=decode_id(household_id, "Household", field="householdId"),
+                filters=_visit_filters(args), first=_first(args), offset=_after_offset(args.get("after")),
+            )
+        except ServiceError as exc:
+            raise query_error(exc)
+        return visit_connection(page)
+
+    def resolve_my_visits(root: Any, info: Any, **args: Any) -> Any:
+        user = require_login(info)
+        try:
+            page = selectors.my_visit_page(actor=user, filters=_visit_filters(args), first=_first(args),
+                                           offset=_after_offset(args.get("after")))
+        except ServiceError as exc:
+            raise query_error(exc)
+        return visit_connection(page)
 
     def resolve_overdue_visits(root: Any, info: Any, month: str | None = None) -> Any:
         user = require_login(info)

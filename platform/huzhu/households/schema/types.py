@@ -128,8 +128,36 @@ class VisitType(graphene.ObjectType):
     def resolve_id(root: Visit, _info: Any) -> str:
         return gid("Visit", root.pk)
 
+    visitor_id = graphene.ID(required=True, description="Pass as visitorId to list this person's visits.")
+    recorded_by_me = graphene.Boolean(required=True)
+    household_id = graphene.ID(required=True, description="The Household's id (the household page).")
+    household_category = graphene.Field(CategoryEnum, required=True)
+    community_name = graphene.String(required=True)
+
     def resolve_visitor_name(root: Visit, _info: Any) -> str:
         return root.visitor.display_name or root.visitor.email
+
+    def resolve_visitor_id(root: Visit, _info: Any) -> str:
+        return gid("User", root.visitor_id)
+
+    def resolve_recorded_by_me(root: Visit, info: Any) -> bool:
+        return root.visitor_id == info.context.user.pk
+
+    def resolve_household_id(root: Visit, _info: Any) -> str:
+        return gid("Household", root.household_id)
+
+    def resolve_household_category(root: Visit, _info: Any) -> str:
+        return root.household.category
+
+    def resolve_community_name(root: Visit, _info: Any) -> str:
+        return selectors.community_of(root.household.region).name
+
+
+class VisitConnection(CountableConnection):
+    """Visit records, newest first; built from a selectors.VisitPage (see queries.visit_connection)."""
+
+    class Meta:
+        node = VisitType
 
 
 class DuplicateFlagType(graphene.ObjectType):
@@ -215,7 +243,8 @@ class HouseholdType(DjangoObjectType):
         NeedStatusEnum)))
     last_visited_at = graphene.DateTime()
     recent_visits = graphene.List(graphene.NonNull(VisitType), required=True,
-                                  description="The latest visits, newest first (at most 5).")
+                                  description="The latest visits, newest first (at most 5).",
+                                  deprecation_reason="Use householdVisits: paginated, filtered and audited.")
     duplicate_flags = graphene.List(graphene.NonNull(DuplicateFlagType), required=True)
 
     class Meta:
