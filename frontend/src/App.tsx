@@ -14,6 +14,9 @@ import { FundMatchesPage } from './features/projects/FundMatchesPage';
 import { MonitoringPage } from './features/projects/MonitoringPage';
 import { ProjectDetailPage } from './features/projects/ProjectDetailPage';
 import { ProjectsPage } from './features/projects/ProjectsPage';
+import { ApplicantProjectPage } from './features/projects/applicant/ApplicantProjectPage';
+import { ApplicationFormPage } from './features/projects/applicant/ApplicationFormPage';
+import { MyProjectsPage } from './features/projects/applicant/MyProjectsPage';
 import { MyGiftsPage } from './features/giving/MyGiftsPage';
 import { GivePage } from './features/giving/GivePage';
 import { DisclosurePage, PublicDisclosurePage } from './features/giving/DisclosurePage';
@@ -100,6 +103,10 @@ export function AppRoutes() {
         <Route path="/foundation/projects/:id" element={<ProjectDetailPage />} />
         <Route path="/foundation/matches" element={<FundMatchesPage />} />
         <Route path="/foundation/monitoring" element={<MonitoringPage />} />
+        <Route path="/org/projects" element={<MyProjectsPage />} />
+        <Route path="/org/projects/new" element={<ApplicationFormPage />} />
+        <Route path="/org/projects/:id" element={<ApplicantProjectPage />} />
+        <Route path="/org/projects/:id/edit" element={<ApplicationFormPage />} />
         <Route path="/workstation/households" element={<HouseholdsPage />} />
         <Route path="/workstation/households/new" element={<HouseholdRegisterPage />} />
         <Route path="/workstation/households/:id" element={<HouseholdDetailPage />} />

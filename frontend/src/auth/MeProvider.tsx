@@ -11,6 +11,7 @@ export const MeDocument = graphql(`
       displayName
       language
       isSuperuser
+      memberOrganisationIds
       roles {
         role
         region {

@@ -9,6 +9,7 @@ import {
   LogoutOutlined,
   MenuOutlined,
   SettingOutlined,
+  SolutionOutlined,
   TeamOutlined,
   UserOutlined,
 } from '@ant-design/icons';
@@ -26,6 +27,7 @@ const SECTION_ICONS: Record<SectionKey, React.ReactNode> = {
   socialWorker: <TeamOutlined />,
   workstation: <BankOutlined />,
   foundation: <AppstoreOutlined />,
+  organisation: <SolutionOutlined />,
   admin: <SettingOutlined />,
 };
 
@@ -40,7 +42,10 @@ export function AppShell() {
   const wide = screens.lg ?? false;
   const [drawerOpen, setDrawerOpen] = useState(false);
 
-  const sections = useMemo(() => sectionsFor(me?.roles ?? [], me?.isSuperuser ?? false), [me]);
+  const sections = useMemo(
+    () => sectionsFor(me?.roles ?? [], me?.isSuperuser ?? false, undefined, (me?.memberOrganisationIds ?? []).length > 0),
+    [me],
+  );
 
   const items: MenuProps['items'] = useMemo(
     () => [

@@ -6,7 +6,7 @@
 import type { MessageKey } from '../i18n/messages';
 import type { Role } from '../gql/graphql';
 
-export type SectionKey = 'donor' | 'volunteer' | 'socialWorker' | 'workstation' | 'foundation' | 'admin';
+export type SectionKey = 'donor' | 'volunteer' | 'socialWorker' | 'workstation' | 'foundation' | 'organisation' | 'admin';
 
 export interface ScreenDef {
   /** client-side path, or an absolute server path when `external` */
@@ -19,6 +19,8 @@ export interface SectionDef {
   key: SectionKey;
   label: MessageKey;
   roles: readonly Role[];
+  /** also shown to members of an organisation that applies for charity projects (me.memberOrganisationIds) */
+  organisationMembers?: boolean;
   screens: readonly ScreenDef[];
 }
 
@@ -86,6 +88,16 @@ export const SECTIONS: readonly SectionDef[] = [
     ],
   },
   {
+    key: 'organisation',
+    label: 'shell.organisation',
+    roles: [],
+    organisationMembers: true,
+    screens: [
+      { path: '/org/projects', label: 'org.title' },
+      { path: '/org/projects/new', label: 'org.new' },
+    ],
+  },
+  {
     key: 'admin',
     label: 'shell.admin',
     roles: ['administrator'],
@@ -104,11 +116,17 @@ export function hasRole(roles: readonly Grant[], wanted: readonly Role[], isSupe
   return isSuperuser || roles.some((g) => wanted.includes(g.role));
 }
 
-/** The sections to show, in menu order: held role (or superuser) and at least one screen. */
+/**
+ * The sections to show, in menu order: held role (or superuser, or an organisation member for the applicant's
+ * section) and at least one screen.
+ */
 export function sectionsFor(
   roles: readonly Grant[],
   isSuperuser: boolean,
   sections: readonly SectionDef[] = SECTIONS,
+  organisationMember = false,
 ): SectionDef[] {
-  return sections.filter((s) => s.screens.length > 0 && hasRole(roles, s.roles, isSuperuser));
+  return sections.filter(
+    (s) => s.screens.length > 0 && (hasRole(roles, s.roles, isSuperuser) || (organisationMember && s.organisationMembers === true)),
+  );
 }

@@ -10,7 +10,7 @@ export function HomePage() {
   const { t } = useI18n();
   const { me } = useMe();
   if (!me) return null;
-  const sections = sectionsFor(me.roles, me.isSuperuser);
+  const sections = sectionsFor(me.roles, me.isSuperuser, undefined, (me.memberOrganisationIds ?? []).length > 0);
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
       <div>
