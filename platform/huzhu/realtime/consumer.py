@@ -358,7 +358,9 @@ class GraphQLWSConsumer(AsyncWebsocketConsumer):
                     await self._send(op_id, "complete")
                     return
                 shared = hub().results
-                key: tuple = (op.query, op.operation_name)
+                # the subscriber's language is part of the key: a payload rendered under one connection's
+                # translation.override must never reach a subscriber who reads another language
+                key: tuple = (op.query, op.operation_name, self.language)
                 if _result_uses_variables(op.query, op.operation_name, op.document):
                     key += (json.dumps(op.variables, sort_keys=True, default=str),)
                 prefix = f'{{"id":{json.dumps(op_id)},"type":"next","payload":'
