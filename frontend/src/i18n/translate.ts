@@ -14,3 +14,13 @@ export function translator(lang: Lang): Translate {
     );
   };
 }
+
+/** Whether a key built at run time (e.g. from a server code) has a message. */
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.prototype.hasOwnProperty.call(zh, key);
+}
+
+/** `t(key)` for a key built at run time from a code the server may extend; `fallback` (the code) when it has no message. */
+export function translateOr(t: Translate, key: string, fallback: string): string {
+  return isMessageKey(key) ? t(key) : fallback;
+}

@@ -7,7 +7,7 @@ import { ErrorState, PageLoading } from '../../components/QueryState';
 import { useFieldErrors } from '../../hooks/fieldErrors';
 import { useI18n } from '../../i18n/I18nProvider';
 import { formatMinutes } from '../../i18n/format';
-import type { Lang } from '../../i18n/language';
+import { translateOr } from '../../i18n/translate';
 import { CriteriaCard } from './CriteriaCard';
 
 const RulesDocument = graphql(`
@@ -69,48 +69,25 @@ const MatchingRulesUpdateDocument = graphql(`
 `);
 
 type TimeBankField = keyof TimeBankRulesInput;
-/** [zh-Hans, English, unit]; typed on the input so a new rule fails tsc until it has a label. */
-const TIME_BANK_FIELDS: Record<TimeBankField, readonly [string, string, 'minutes' | 'years' | 'days']> = {
-  storageCapMinutes: ['个人账户存储上限', 'Storage cap per account', 'minutes'],
-  maxServiceMinutes: ['单次确认时长上限', 'Longest service confirmed at once', 'minutes'],
-  star1Minutes: ['一星所需累计时长', 'Hours for 1 star', 'minutes'],
-  star2Minutes: ['二星所需累计时长', 'Hours for 2 stars', 'minutes'],
-  star3Minutes: ['三星所需累计时长', 'Hours for 3 stars', 'minutes'],
-  star4Minutes: ['四星所需累计时长', 'Hours for 4 stars', 'minutes'],
-  star5Minutes: ['五星所需累计时长', 'Hours for 5 stars', 'minutes'],
-  yearlyGiveCapMinutes: ['每年赠与亲友上限', 'Yearly cap on gifts to relatives', 'minutes'],
-  redemptionAge: ['兑换服务年龄', 'Age to redeem', 'years'],
-  hardshipRedemptionAge: ['特殊困难兑换年龄', 'Age to redeem in hardship', 'years'],
-  maxRedemptionMinutes: ['单次兑换上限', 'Most minutes per redemption', 'minutes'],
-  redemptionHoldDays: ['兑换冻结天数', 'Days a redemption holds', 'days'],
-  keyElderAge: ['重点老人年龄', 'Key elder age', 'years'],
-  elderMinAge: ['优先老人最低年龄', 'Youngest priority elder', 'years'],
-  poolAllotmentMinutes: ['社区时间池每次分配', 'Pool allotment each', 'minutes'],
+/** The unit of each rule (its label is `admin.rule.<field>`); typed on the input so a new rule fails tsc until it has both. */
+const TIME_BANK_UNITS: Record<TimeBankField, 'minutes' | 'years' | 'days'> = {
+  storageCapMinutes: 'minutes',
+  maxServiceMinutes: 'minutes',
+  star1Minutes: 'minutes',
+  star2Minutes: 'minutes',
+  star3Minutes: 'minutes',
+  star4Minutes: 'minutes',
+  star5Minutes: 'minutes',
+  yearlyGiveCapMinutes: 'minutes',
+  redemptionAge: 'years',
+  hardshipRedemptionAge: 'years',
+  maxRedemptionMinutes: 'minutes',
+  redemptionHoldDays: 'days',
+  keyElderAge: 'years',
+  elderMinAge: 'years',
+  poolAllotmentMinutes: 'minutes',
 };
-const TIME_BANK_KEYS = Object.keys(TIME_BANK_FIELDS) as TimeBankField[];
-
-const WEIGHT_LABELS: Record<string, readonly [string, string]> = {
-  urgent: ['救急难', 'Urgent'],
-  'category.extreme_poverty': ['特困', 'Extreme poverty'],
-  'category.minimum_living': ['低保', 'Minimum living'],
-  'category.marginal_low_income': ['低边', 'Marginal low income'],
-  'category.expenditure_poverty': ['支出型贫困', 'Expenditure poverty'],
-  wait_per_week: ['每等待一周', 'Per week waited'],
-  wait_cap: ['等待加分上限', 'Waiting bonus cap'],
-  same_community: ['同社区', 'Same community'],
-  same_street: ['同街道', 'Same street'],
-  donor_preference: ['捐赠人意向', 'Donor preference'],
-  recent_help_each: ['近 90 天每受助一次', 'Per help in the last 90 days'],
-  recent_help_floor: ['近期受助扣分下限', 'Floor of the recent-help penalty'],
-};
-
-const UNIT: Record<'minutes' | 'years' | 'days', readonly [string, string]> = {
-  minutes: ['分钟', 'minutes'],
-  years: ['岁', 'years'],
-  days: ['天', 'days'],
-};
-
-const text = (pair: readonly [string, string], lang: Lang) => pair[lang === 'en' ? 1 : 0];
+const TIME_BANK_KEYS = Object.keys(TIME_BANK_UNITS) as TimeBankField[];
 
 /** Administrators: time-bank rules and matching weights, with each server error next to its field. */
 export function RulesPage() {
@@ -167,12 +144,12 @@ export function RulesPage() {
         <Form form={tbForm} layout="vertical" name="time-bank-rules" onFinish={onTimeBank}>
           <Row gutter={16}>
             {TIME_BANK_KEYS.map((key) => {
-              const [zh, en, unit] = TIME_BANK_FIELDS[key];
+              const unit = TIME_BANK_UNITS[key];
               return (
                 <Col xs={24} sm={12} lg={8} key={key}>
                   <Form.Item
                     name={key}
-                    label={lang === 'en' ? en : zh}
+                    label={t(`admin.rule.${key}`)}
                     rules={[{ required: true, message: t('auth.required') }]}
                     extra={
                       unit === 'minutes' ? (
@@ -182,7 +159,7 @@ export function RulesPage() {
                       ) : undefined
                     }
                   >
-                    <InputNumber min={0} precision={0} style={{ width: '100%' }} addonAfter={text(UNIT[unit], lang)} />
+                    <InputNumber min={0} precision={0} style={{ width: '100%' }} addonAfter={t(`admin.unit.${unit}`)} />
                   </Form.Item>
                 </Col>
               );
@@ -201,7 +178,7 @@ export function RulesPage() {
           <Row gutter={16}>
             {Object.keys(weights).map((key) => (
               <Col xs={12} sm={8} lg={6} key={key}>
-                <Form.Item name={['weights', key]} label={WEIGHT_LABELS[key] ? text(WEIGHT_LABELS[key], lang) : key}>
+                <Form.Item name={['weights', key]} label={translateOr(t, `admin.weight.${key}`, key)}>
                   <InputNumber min={-100} max={100} precision={0} style={{ width: '100%' }} />
                 </Form.Item>
               </Col>

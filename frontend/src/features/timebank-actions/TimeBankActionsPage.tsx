@@ -11,7 +11,6 @@ import { useConnectionQuery } from '../../hooks/useConnectionQuery';
 import { useI18n } from '../../i18n/I18nProvider';
 import { TASK_SERVICE_TYPE, label as enumLabel, options } from '../../i18n/enums';
 import { formatMinutes } from '../../i18n/format';
-import type { Lang } from '../../i18n/language';
 import {
   MyRedemptionsDocument,
   TimeBankActionsDocument,
@@ -22,59 +21,13 @@ import {
   TimeBankRedemptionCancelDocument,
 } from './documents';
 
-/** [zh-Hans, English] labels of this screen, kept beside it (as RulesPage does) so tsc checks both exist. */
-const L = {
-  title: ['赠与与兑换', 'Give and redeem'],
-  available: ['可用时长 {time}', 'Available: {time}'],
-  give: ['赠与时长', 'Give hours'],
-  giveHelp: ['赠给已关联的亲友，或捐入社区时间池（优先分配给重点老人）。每年赠与亲友上限 {cap}。', 'To a linked relative or friend, or to the community pool (allotted first to key elders). Yearly cap on gifts to relatives: {cap}.'],
-  to: ['赠与对象', 'Give to'],
-  toPool: ['社区时间池', 'Community pool'],
-  toMember: ['关联的亲友', 'A linked relative or friend'],
-  member: ['亲友', 'Relative or friend'],
-  street: ['街道', 'Street'],
-  minutes: ['时长（分钟）', 'Time (minutes)'],
-  giveSubmit: ['赠与', 'Give'],
-  given: ['已赠与 {time}', 'Gave {time}'],
-  noLinks: ['还没有已确认的亲友关联：先在下方发起关联，对方确认后即可赠与。', 'No confirmed links yet: request one below; once they accept, you can give to them.'],
-  redeem: ['兑换服务', 'Redeem for a service'],
-  redeemHelp: ['{age} 岁起（特殊困难 {hardship} 岁起）可用时长兑换服务；时长先冻结，服务确认后扣除，取消则退回。任一街道均可兑换（通存通兑）。', 'From age {age} ({hardship} in special hardship) you can pay for a service in minutes: they are held, taken when the service is confirmed, and released if cancelled. Redeem in any street of the district.'],
-  serviceType: ['服务类型', 'Service'],
-  where: ['服务地点（街道）', 'Where (street)'],
-  notes: ['备注', 'Notes'],
-  redeemSubmit: ['申请兑换', 'Ask for the service'],
-  redeemed: ['兑换申请已提交，{time} 已冻结', 'Request sent; {time} on hold'],
-  links: ['亲友关联', 'Linked relatives and friends'],
-  linksEmpty: ['还没有关联。', 'No links yet.'],
-  email: ['对方注册邮箱', "Their account's e-mail"],
-  emailInvalid: ['邮箱格式不正确', 'Not an e-mail address'],
-  relation: ['关系', 'Relation'],
-  requestLink: ['发起关联', 'Request a link'],
-  requested: ['已发起关联，等待对方确认', 'Link requested: waiting for them to accept'],
-  accept: ['确认关联', 'Accept'],
-  accepted: ['已确认关联', 'Link accepted'],
-  linkRequested: ['待确认', 'Waiting'],
-  linkAccepted: ['已关联', 'Linked'],
-  redemptions: ['我的兑换申请', 'My redemption requests'],
-  redemptionsEmpty: ['还没有兑换申请。', 'No redemption requests yet.'],
-  at: ['时间', 'When'],
-  status: ['状态', 'State'],
-  cancel: ['取消', 'Cancel'],
-  cancelled: ['已取消，冻结时长已退回', 'Cancelled; the held minutes are back'],
-  noAccount: ['您还没有时间银行账户：第一次服务时长确认后自动开户。', 'You have no time-bank account yet: it opens when your first service hours are confirmed.'],
-} as const satisfies Record<string, readonly [string, string]>;
-
-const STATUS: Record<TimeBankRedemptionStatus, readonly [string, string, string]> = {
-  requested: ['已申请', 'Requested', 'blue'],
-  scheduled: ['已安排', 'Scheduled', 'gold'],
-  delivered: ['已服务', 'Delivered', 'green'],
-  cancelled: ['已取消', 'Cancelled', 'default'],
+/** The colour of a redemption's status tag (its label is `tba.status.<status>`). */
+const STATUS_COLOR: Record<TimeBankRedemptionStatus, string> = {
+  requested: 'blue',
+  scheduled: 'gold',
+  delivered: 'green',
+  cancelled: 'default',
 };
-
-function say(key: keyof typeof L, lang: Lang, params: Record<string, string | number> = {}): string {
-  const text: string = L[key][lang === 'en' ? 1 : 0];
-  return text.replace(/\{(\w+)\}/g, (_m, name: string) => String(params[name] ?? `{${name}}`));
-}
 
 /** A fresh idempotency key per intended action: kept across retries of the same submit, renewed after success. */
 function useIdempotencyKey(prefix: string): [string, () => void] {
@@ -162,7 +115,7 @@ export function TimeBankActionsPage() {
     });
     if (result.error) return giveErrors.applyCombined(result.error, t('app.networkError'));
     if (giveErrors.apply(result.data?.timeBankGive?.errors)) return;
-    message.success(say('given', lang, { time: formatMinutes(v.minutes ?? 0, lang) }));
+    message.success(t('tba.given', { time: formatMinutes(v.minutes ?? 0, lang) }));
     renewGiveKey();
     reload();
   }
@@ -178,7 +131,7 @@ export function TimeBankActionsPage() {
     });
     if (result.error) return redeemErrors.applyCombined(result.error, t('app.networkError'));
     if (redeemErrors.apply(result.data?.timeBankRedeem?.errors)) return;
-    message.success(say('redeemed', lang, { time: formatMinutes(v.minutes ?? 0, lang) }));
+    message.success(t('tba.redeemed', { time: formatMinutes(v.minutes ?? 0, lang) }));
     renewRedeemKey();
     reload();
   }
@@ -188,7 +141,7 @@ export function TimeBankActionsPage() {
     const result = await requestLink({ email: v.email ?? '', relation: v.relation ?? '' });
     if (result.error) return linkErrors.applyCombined(result.error, t('app.networkError'));
     if (linkErrors.apply(result.data?.timeBankLinkRequest?.errors)) return;
-    message.success(say('requested', lang));
+    message.success(t('tba.requested'));
     linkForm.resetFields();
     reload();
   }
@@ -198,7 +151,7 @@ export function TimeBankActionsPage() {
     const problem = result.error?.message ?? result.data?.timeBankLinkAccept?.errors[0]?.message;
     if (problem) message.error(problem);
     else {
-      message.success(say('accepted', lang));
+      message.success(t('tba.accepted'));
       reload();
     }
   }
@@ -208,18 +161,18 @@ export function TimeBankActionsPage() {
     const problem = result.error?.message ?? result.data?.timeBankRedemptionCancel?.errors[0]?.message;
     if (problem) message.error(problem);
     else {
-      message.success(say('cancelled', lang));
+      message.success(t('tba.cancelled'));
       reload();
     }
   }
 
   const minutesRule = { required: true, message: t('auth.required') };
 
-  const needsAccount = (body: JSX.Element) => (bank ? body : <Alert type="info" showIcon message={say('noAccount', lang)} />);
+  const needsAccount = (body: JSX.Element) => (bank ? body : <Alert type="info" showIcon message={t('tba.noAccount')} />);
   const giveSection = needsAccount(
 <Space direction="vertical" style={{ width: '100%' }}>
             <Typography.Paragraph type="secondary">
-              {say('giveHelp', lang, { cap: formatMinutes(rules?.yearlyGiveCapMinutes ?? 0, lang) })}
+              {t('tba.giveHelp', { cap: formatMinutes(rules?.yearlyGiveCapMinutes ?? 0, lang) })}
             </Typography.Paragraph>
             {giveErrors.formErrors.length > 0 && <Alert type="error" role="alert" showIcon message={giveErrors.formErrors.join(' ')} />}
             <Form<GiveValues>
@@ -229,33 +182,33 @@ export function TimeBankActionsPage() {
               onFinish={onGive}
               initialValues={{ to: 'pool', toPoolStreetId: me?.street.id }}
             >
-              <Form.Item name="to" label={say('to', lang)}>
+              <Form.Item name="to" label={t('tba.to')}>
                 <Radio.Group
                   optionType="button"
                   options={[
-                    { value: 'pool', label: say('toPool', lang) },
-                    { value: 'member', label: say('toMember', lang) },
+                    { value: 'pool', label: t('tba.toPool') },
+                    { value: 'member', label: t('tba.toMember') },
                   ]}
                 />
               </Form.Item>
               {giveTo === 'member' ? (
                 linked.length ? (
-                  <Form.Item name="toMemberId" label={say('member', lang)} rules={[minutesRule]}>
+                  <Form.Item name="toMemberId" label={t('tba.member')} rules={[minutesRule]}>
                     <Select options={linked.map((m) => ({ value: m.id, label: m.displayName }))} />
                   </Form.Item>
                 ) : (
-                  <Alert type="info" showIcon message={say('noLinks', lang)} style={{ marginBottom: 16 }} />
+                  <Alert type="info" showIcon message={t('tba.noLinks')} style={{ marginBottom: 16 }} />
                 )
               ) : (
-                <Form.Item name="toPoolStreetId" label={say('street', lang)} rules={[minutesRule]}>
+                <Form.Item name="toPoolStreetId" label={t('tba.street')} rules={[minutesRule]}>
                   <Select showSearch optionFilterProp="label" options={streets.map((s) => ({ value: s.id, label: s.name }))} />
                 </Form.Item>
               )}
-              <Form.Item name="minutes" label={say('minutes', lang)} rules={[minutesRule]}>
+              <Form.Item name="minutes" label={t('tba.minutes')} rules={[minutesRule]}>
                 <InputNumber min={1} precision={0} step={30} style={{ width: '100%' }} />
               </Form.Item>
               <Button type="primary" htmlType="submit" loading={giving} disabled={giveTo === 'member' && !linked.length}>
-                {say('giveSubmit', lang)}
+                {t('tba.giveSubmit')}
               </Button>
             </Form>
 </Space>
@@ -263,29 +216,29 @@ export function TimeBankActionsPage() {
   const redeemSection = needsAccount(
 <Space direction="vertical" style={{ width: '100%' }}>
             <Typography.Paragraph type="secondary">
-              {say('redeemHelp', lang, { age: rules?.redemptionAge ?? '—', hardship: rules?.hardshipRedemptionAge ?? '—' })}
+              {t('tba.redeemHelp', { age: rules?.redemptionAge ?? '—', hardship: rules?.hardshipRedemptionAge ?? '—' })}
             </Typography.Paragraph>
             {redeemErrors.formErrors.length > 0 && <Alert type="error" role="alert" showIcon message={redeemErrors.formErrors.join(' ')} />}
             <Form<RedeemValues> form={redeemForm} name="timebank-redeem" layout="vertical" onFinish={onRedeem} initialValues={{ regionId: me?.street.id }}>
-              <Form.Item name="serviceType" label={say('serviceType', lang)} rules={[minutesRule]}>
+              <Form.Item name="serviceType" label={t('tba.serviceType')} rules={[minutesRule]}>
                 <Select options={options(TASK_SERVICE_TYPE, lang)} />
               </Form.Item>
-              <Form.Item name="regionId" label={say('where', lang)} rules={[minutesRule]}>
+              <Form.Item name="regionId" label={t('tba.where')} rules={[minutesRule]}>
                 <Select showSearch optionFilterProp="label" options={streets.map((s) => ({ value: s.id, label: s.name }))} />
               </Form.Item>
               <Form.Item
                 name="minutes"
-                label={say('minutes', lang)}
+                label={t('tba.minutes')}
                 rules={[minutesRule]}
                 extra={rules ? `≤ ${formatMinutes(rules.maxRedemptionMinutes, lang)}` : undefined}
               >
                 <InputNumber min={1} precision={0} step={30} style={{ width: '100%' }} />
               </Form.Item>
-              <Form.Item name="notes" label={say('notes', lang)}>
+              <Form.Item name="notes" label={t('tba.notes')}>
                 <Input.TextArea autoSize={{ minRows: 2 }} maxLength={500} />
               </Form.Item>
               <Button type="primary" htmlType="submit" loading={redeeming}>
-                {say('redeemSubmit', lang)}
+                {t('tba.redeemSubmit')}
               </Button>
             </Form>
 </Space>
@@ -294,7 +247,7 @@ export function TimeBankActionsPage() {
     <>
         <List
           dataSource={links}
-          locale={{ emptyText: <EmptyState description={say('linksEmpty', lang)} /> }}
+          locale={{ emptyText: <EmptyState description={t('tba.linksEmpty')} /> }}
           renderItem={(l) => {
             const incoming = l.toMember.id === me?.id;
             const other = incoming ? l.fromMember : l.toMember;
@@ -305,7 +258,7 @@ export function TimeBankActionsPage() {
                   incoming && l.status === 'requested'
                     ? [
                         <Button key="accept" size="small" type="primary" onClick={() => onAccept(l.id)}>
-                          {say('accept', lang)}
+                          {t('tba.accept')}
                         </Button>,
                       ]
                     : []
@@ -315,7 +268,7 @@ export function TimeBankActionsPage() {
                   <span>{other.displayName}</span>
                   {l.relation && <Typography.Text type="secondary">{l.relation}</Typography.Text>}
                   <Tag color={l.status === 'accepted' ? 'green' : 'blue'}>
-                    {say(l.status === 'accepted' ? 'linkAccepted' : 'linkRequested', lang)}
+                    {l.status === 'accepted' ? t('tba.linkAccepted') : t('tba.linkRequested')}
                   </Tag>
                 </Space>
               </List.Item>
@@ -324,14 +277,14 @@ export function TimeBankActionsPage() {
         />
         {linkErrors.formErrors.length > 0 && <Alert type="error" role="alert" showIcon message={linkErrors.formErrors.join(' ')} style={{ marginTop: 12 }} />}
         <Form<LinkValues> form={linkForm} name="timebank-link" layout="inline" onFinish={onRequestLink} style={{ marginTop: 12, rowGap: 8 }}>
-          <Form.Item name="email" label={say('email', lang)} rules={[{ required: true, message: t('auth.required') }, { type: 'email', message: say('emailInvalid', lang) }]}>
+          <Form.Item name="email" label={t('tba.email')} rules={[{ required: true, message: t('auth.required') }, { type: 'email', message: t('tba.emailInvalid') }]}>
             <Input type="email" autoComplete="off" />
           </Form.Item>
-          <Form.Item name="relation" label={say('relation', lang)}>
+          <Form.Item name="relation" label={t('tba.relation')}>
             <Input maxLength={20} />
           </Form.Item>
           <Button htmlType="submit" loading={linking}>
-            {say('requestLink', lang)}
+            {t('tba.requestLink')}
           </Button>
         </Form>
     </>
@@ -340,30 +293,30 @@ export function TimeBankActionsPage() {
     <ConnectionTable<Redemption>
       result={redemptions}
       spin="every"
-      empty={say('redemptionsEmpty', lang)}
+      empty={t('tba.redemptionsEmpty')}
       scroll={{ x: 560 }}
       columns={[
-        { title: say('at', lang), key: 'at', render: (_: unknown, r: Redemption) => dayjs(r.createdAt).format('YYYY-MM-DD HH:mm') },
+        { title: t('tba.at'), key: 'at', render: (_: unknown, r: Redemption) => dayjs(r.createdAt).format('YYYY-MM-DD HH:mm') },
         {
-          title: say('serviceType', lang),
+          title: t('tba.serviceType'),
           key: 'type',
           render: (_: unknown, r: Redemption) =>
             r.serviceType in TASK_SERVICE_TYPE ? enumLabel(TASK_SERVICE_TYPE, r.serviceType as VolunteeringServiceType, lang) : r.serviceType,
         },
-        { title: say('where', lang), key: 'where', render: (_: unknown, r: Redemption) => r.region.name },
-        { title: say('minutes', lang), key: 'minutes', align: 'right' as const, render: (_: unknown, r: Redemption) => formatMinutes(r.minutes, lang) },
+        { title: t('tba.where'), key: 'where', render: (_: unknown, r: Redemption) => r.region.name },
+        { title: t('tba.minutes'), key: 'minutes', align: 'right' as const, render: (_: unknown, r: Redemption) => formatMinutes(r.minutes, lang) },
         {
-          title: say('status', lang),
+          title: t('tba.status'),
           key: 'status',
-          render: (_: unknown, r: Redemption) => <Tag color={STATUS[r.status][2]}>{STATUS[r.status][lang === 'en' ? 1 : 0]}</Tag>,
+          render: (_: unknown, r: Redemption) => <Tag color={STATUS_COLOR[r.status]}>{t(`tba.status.${r.status}`)}</Tag>,
         },
         {
           title: '',
           key: 'actions',
           render: (_: unknown, r: Redemption) =>
             r.status === 'requested' || r.status === 'scheduled' ? (
-              <Button size="small" danger loading={cancelling} onClick={() => onCancel(r.id)} aria-label={`${say('cancel', lang)} ${r.id}`}>
-                {say('cancel', lang)}
+              <Button size="small" danger loading={cancelling} onClick={() => onCancel(r.id)} aria-label={`${t('tba.cancel')} ${r.id}`}>
+                {t('tba.cancel')}
               </Button>
             ) : null,
         },
@@ -373,17 +326,17 @@ export function TimeBankActionsPage() {
 
   return (
     <Card
-      title={<h1 className="card-title">{say('title', lang)}</h1>}
-      extra={bank ? <Tag color="green">{say('available', lang, { time: formatMinutes(bank.availableMinutes, lang) })}</Tag> : null}
+      title={<h1 className="card-title">{t('tba.title')}</h1>}
+      extra={bank ? <Tag color="green">{t('tba.available', { time: formatMinutes(bank.availableMinutes, lang) })}</Tag> : null}
     >
       <Tabs
         activeKey={tab}
         onChange={(key) => setParams({ tab: key }, { replace: true })}
         items={[
-          { key: 'give', label: say('give', lang), children: giveSection },
-          { key: 'redeem', label: say('redeem', lang), children: redeemSection },
-          { key: 'links', label: say('links', lang), children: linksSection },
-          { key: 'redemptions', label: say('redemptions', lang), children: redemptionsSection },
+          { key: 'give', label: t('tba.give'), children: giveSection },
+          { key: 'redeem', label: t('tba.redeem'), children: redeemSection },
+          { key: 'links', label: t('tba.links'), children: linksSection },
+          { key: 'redemptions', label: t('tba.redemptions'), children: redemptionsSection },
         ]}
       />
     </Card>

@@ -11,7 +11,7 @@ import { combinedErrorMessage } from '../../hooks/fieldErrors';
 import { useConnectionQuery } from '../../hooks/useConnectionQuery';
 import { useI18n } from '../../i18n/I18nProvider';
 import { formatMinutes } from '../../i18n/format';
-import type { Lang } from '../../i18n/language';
+import { translateOr } from '../../i18n/translate';
 
 const MyTimeBankDocument = graphql(`
   query MyTimeBank {
@@ -77,24 +77,6 @@ const CertificateDocument = graphql(`
 type Edge = NonNullable<NonNullable<MyTimeBankHistoryQuery['myTimeBankHistory']>['edges'][number]>;
 // keyed by the edge's cursor: the entry's own id is not needed on this screen
 type Entry = NonNullable<Edge['node']> & { cursor: string };
-
-const KINDS: Record<string, readonly [string, string]> = {
-  tb_earn: ['服务入账', 'Service credited'],
-  tb_earn_overflow: ['超出上限转入社区池', 'Over the cap, to the community pool'],
-  tb_give: ['赠与', 'Gift'],
-  tb_pool_gift: ['捐入社区时间池', 'Given to the community pool'],
-  tb_allot: ['社区时间池分配', 'Allotted from the pool'],
-  tb_redeem: ['兑换服务', 'Redeemed for a service'],
-};
-const PHASES: Record<string, readonly [string, string]> = {
-  posted: ['已入账', 'Posted'],
-  pending: ['冻结中', 'On hold'],
-  post: ['冻结转入账', 'Hold posted'],
-  void: ['冻结撤销', 'Hold voided'],
-  expire: ['冻结过期', 'Hold expired'],
-};
-const pick = (table: Record<string, readonly [string, string]>, key: string, lang: Lang) =>
-  table[key]?.[lang === 'en' ? 1 : 0] ?? key;
 
 // hours and minutes of a long-serving volunteer ("1498 小时9 分钟") must fit half a phone's width
 const FIGURE_STYLE = { fontSize: 20 } as const;
@@ -189,7 +171,7 @@ export function TimeBankPage() {
           scroll={{ x: 560 }}
           columns={[
             { title: t('tb.at'), key: 'at', render: (_: unknown, e: Entry) => dayjs(e.createdAt).format('YYYY-MM-DD HH:mm') },
-            { title: t('tb.kind'), key: 'kind', render: (_: unknown, e: Entry) => pick(KINDS, e.kind, lang) },
+            { title: t('tb.kind'), key: 'kind', render: (_: unknown, e: Entry) => translateOr(t, `tb.kind.${e.kind}`, e.kind) },
             {
               title: t('tb.minutes'),
               key: 'minutes',
@@ -207,7 +189,7 @@ export function TimeBankPage() {
                 </Typography.Text>
               ),
             },
-            { title: t('tb.phase'), key: 'phase', render: (_: unknown, e: Entry) => pick(PHASES, e.phase, lang) },
+            { title: t('tb.phase'), key: 'phase', render: (_: unknown, e: Entry) => translateOr(t, `tb.phase.${e.phase}`, e.phase) },
             {
               title: t('tb.organisation'),
               key: 'org',
