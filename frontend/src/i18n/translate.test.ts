@@ -3,7 +3,7 @@ import { isMessageKey, translateOr, translator } from './translate';
 
 describe('translateOr', () => {
   it('translates a key built from a code, and shows the code itself when it has no message', () => {
-    const zh = translator('zh');
+    const zh = translator('zh-Hans');
     const en = translator('en');
     expect(isMessageKey('tb.kind.tb_earn')).toBe(true);
     expect(isMessageKey('tb.kind.tb_new_kind')).toBe(false);

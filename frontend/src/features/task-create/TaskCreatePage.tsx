@@ -8,7 +8,6 @@ import { useMe } from '../../auth/MeProvider';
 import { useFieldErrors } from '../../hooks/fieldErrors';
 import { useI18n } from '../../i18n/I18nProvider';
 import { TASK_SERVICE_TYPE, options } from '../../i18n/enums';
-import type { Lang } from '../../i18n/language';
 import { useRegionTree } from '../regions/useRegionTree';
 import type { NeedForTask } from '../needs/OpenNeedsPage';
 
@@ -27,28 +26,6 @@ export const TaskCreateDocument = graphql(`
     }
   }
 `);
-
-/** [zh-Hans, English] labels of this screen, kept beside it so tsc checks both exist. */
-const L = {
-  title: ['发布服务任务', 'New service task'],
-  help: ['您作为带队社工发布任务；开放报名后，附近的志愿者即可看到并报名（实时推送）。', 'You lead the task as its social worker; once open, volunteers nearby see it live and can claim it.'],
-  name: ['任务名称', 'Title'],
-  serviceType: ['服务类型', 'Service'],
-  region: ['服务社区', 'Community'],
-  time: ['开始与结束时间', 'Starts and ends'],
-  slots: ['招募人数', 'Volunteers wanted'],
-  place: ['集合地点', 'Meeting place'],
-  description: ['任务说明', 'Description'],
-  urgent: ['救急难', 'Urgent'],
-  openNow: ['立即开放报名', 'Open for claims now'],
-  submit: ['发布', 'Publish'],
-  created: ['任务已发布', 'Task published'],
-  notSocialWorker: ['只有社工可以带队发布任务。', 'Only a social worker can lead and publish a task.'],
-  forNeed: ['为服务需求发布任务', 'A task for a service need'],
-  forNeedHelp: ['服务类型、社区和紧急程度取自该需求；任务完成后需求即为已满足。', 'The service, community and urgency come from the need; the need is fulfilled when the task completes.'],
-} as const satisfies Record<string, readonly [string, string]>;
-
-const say = (key: keyof typeof L, lang: Lang) => L[key][lang === 'en' ? 1 : 0];
 
 const LEAD_ROLES: readonly Role[] = ['social_worker'];
 const TASK_LEVELS: readonly RegionLevel[] = ['community', 'grid'];
@@ -109,21 +86,21 @@ export function TaskCreatePage() {
     if (result.error) return errors.applyCombined(result.error, t('app.networkError'));
     if (errors.apply(result.data?.serviceTaskCreate?.errors)) return;
     const task = result.data?.serviceTaskCreate?.task;
-    message.success(say('created', lang));
+    message.success(t('taskNew.created'));
     navigate(task ? `/tasks/${task.id}/manage` : '/tasks/mine');
   }
 
   return (
-    <Card title={<h1 className="card-title">{say('title', lang)}</h1>}>
-      {!leads && <Alert type="warning" showIcon message={say('notSocialWorker', lang)} style={{ marginBottom: 16 }} />}
-      <Alert type="info" showIcon message={say('help', lang)} style={{ marginBottom: 16 }} />
+    <Card title={<h1 className="card-title">{t('taskNew.title')}</h1>}>
+      {!leads && <Alert type="warning" showIcon message={t('taskNew.notSocialWorker')} style={{ marginBottom: 16 }} />}
+      <Alert type="info" showIcon message={t('taskNew.help')} style={{ marginBottom: 16 }} />
       {needId && (
         <Alert
           type="success"
           showIcon
           data-testid="task-for-need"
-          message={need ? `${say('forNeed', lang)}：${need.summary} · ${need.communityName}` : say('forNeed', lang)}
-          description={say('forNeedHelp', lang)}
+          message={need ? `${t('taskNew.forNeed')}：${need.summary} · ${need.communityName}` : t('taskNew.forNeed')}
+          description={t('taskNew.forNeedHelp')}
           style={{ marginBottom: 16 }}
         />
       )}
@@ -146,57 +123,57 @@ export function TaskCreatePage() {
       >
         <Row gutter={16}>
           <Col xs={24} md={12}>
-            <Form.Item name="title" label={say('name', lang)} rules={[{ required: true, message: t('auth.required') }]}>
+            <Form.Item name="title" label={t('taskNew.name')} rules={[{ required: true, message: t('auth.required') }]}>
               <Input maxLength={100} />
             </Form.Item>
           </Col>
           {!needId && (
             <>
           <Col xs={24} md={12}>
-            <Form.Item name="serviceType" label={say('serviceType', lang)} rules={[{ required: true, message: t('auth.required') }]}>
+            <Form.Item name="serviceType" label={t('taskNew.serviceType')} rules={[{ required: true, message: t('auth.required') }]}>
               <Select options={options(TASK_SERVICE_TYPE, lang)} />
             </Form.Item>
           </Col>
           <Col xs={24} md={12}>
-            <Form.Item name="regionId" label={say('region', lang)} rules={[{ required: true, message: t('auth.required') }]}>
+            <Form.Item name="regionId" label={t('taskNew.region')} rules={[{ required: true, message: t('auth.required') }]}>
               <TreeSelect treeData={regions.tree} loading={regions.fetching} showSearch treeNodeFilterProp="title" treeDefaultExpandAll />
             </Form.Item>
           </Col>
             </>
           )}
           <Col xs={24} md={12}>
-            <Form.Item name="time" label={say('time', lang)} rules={[{ required: true, message: t('auth.required') }]}>
+            <Form.Item name="time" label={t('taskNew.time')} rules={[{ required: true, message: t('auth.required') }]}>
               <DatePicker.RangePicker showTime={{ format: 'HH:mm', minuteStep: 5 }} format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} />
             </Form.Item>
           </Col>
           <Col xs={12} md={6}>
-            <Form.Item name="slots" label={say('slots', lang)} rules={[{ required: true, message: t('auth.required') }]}>
+            <Form.Item name="slots" label={t('taskNew.slots')} rules={[{ required: true, message: t('auth.required') }]}>
               <InputNumber min={1} max={200} precision={0} style={{ width: '100%' }} />
             </Form.Item>
           </Col>
           <Col xs={12} md={6}>
-            <Form.Item name="urgent" label={say('urgent', lang)} valuePropName="checked">
+            <Form.Item name="urgent" label={t('taskNew.urgent')} valuePropName="checked">
               <Switch />
             </Form.Item>
           </Col>
           <Col xs={24} md={12}>
-            <Form.Item name="openNow" label={say('openNow', lang)} valuePropName="checked">
+            <Form.Item name="openNow" label={t('taskNew.openNow')} valuePropName="checked">
               <Switch />
             </Form.Item>
           </Col>
           <Col xs={24}>
-            <Form.Item name="place" label={say('place', lang)}>
+            <Form.Item name="place" label={t('taskNew.place')}>
               <Input maxLength={200} />
             </Form.Item>
           </Col>
           <Col xs={24}>
-            <Form.Item name="description" label={say('description', lang)}>
+            <Form.Item name="description" label={t('taskNew.description')}>
               <Input.TextArea autoSize={{ minRows: 3 }} maxLength={2000} />
             </Form.Item>
           </Col>
         </Row>
         <Button type="primary" htmlType="submit" loading={fetching}>
-          {say('submit', lang)}
+          {t('taskNew.submit')}
         </Button>
       </Form>
     </Card>
