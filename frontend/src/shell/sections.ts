@@ -24,88 +24,53 @@ export interface SectionDef {
   screens: readonly ScreenDef[];
 }
 
+/** Every screen of the menu, once: a screen several roles use (open needs, my tasks, households) is listed by name. */
+const SCREENS = {
+  give: { path: '/giving/give', label: 'give.title' },
+  myGifts: { path: '/giving/mine', label: 'give.myGifts' },
+  disclosure: { path: '/giving/disclosure', label: 'disc.title' },
+  openNeeds: { path: '/needs', label: 'needs.openTitle' },
+  nearbyTasks: { path: '/tasks', label: 'shell.nearbyTasks' },
+  myTasks: { path: '/tasks/mine', label: 'shell.myTasks' },
+  newTask: { path: '/tasks/new', label: 'shell.newTask' },
+  scan: { path: '/scan', label: 'shell.scan' },
+  timeBank: { path: '/volunteer/timebank', label: 'tb.title' },
+  giveRedeem: { path: '/volunteer/timebank/give-redeem', label: 'tb.giveRedeem' },
+  profile: { path: '/profile', label: 'shell.profile' },
+  matchConsole: { path: '/workstation/matches', label: 'shell.matchConsole' },
+  households: { path: '/workstation/households', label: 'hh.listTitle' },
+  registerHousehold: { path: '/workstation/households/new', label: 'hh.register' },
+  overdueVisits: { path: '/workstation/visits/overdue', label: 'hh.overdue' },
+  visitDashboard: { path: '/workstation/visits/dashboard', label: 'dash.title' },
+  stock: { path: '/workstation/stock', label: 'stock.title' },
+  offlineDonations: { path: '/workstation/donations', label: 'offline.title' },
+  projects: { path: '/foundation/projects', label: 'shell.projects' },
+  fundMatches: { path: '/foundation/matches', label: 'shell.fundMatches' },
+  monitoring: { path: '/foundation/monitoring', label: 'shell.monitoring' },
+  orgProjects: { path: '/org/projects', label: 'org.title' },
+  orgNewProject: { path: '/org/projects/new', label: 'org.new' },
+  rules: { path: '/manage/rules', label: 'shell.ruleSettings' },
+  adminSite: { path: '/admin/', label: 'shell.adminSite', external: true },
+} satisfies Record<string, ScreenDef>;
+
+/** A section labelled `shell.<key>`, shown to `roles`, with its screens in menu order. */
+function section(
+  key: SectionKey,
+  roles: readonly Role[],
+  screens: readonly (keyof typeof SCREENS)[],
+  options: Pick<SectionDef, 'organisationMembers'> = {},
+): SectionDef {
+  return { key, label: `shell.${key}`, roles, ...options, screens: screens.map((name) => SCREENS[name]) };
+}
+
 export const SECTIONS: readonly SectionDef[] = [
-  {
-    key: 'donor',
-    label: 'shell.donor',
-    roles: ['donor'],
-    screens: [
-      { path: '/giving/give', label: 'give.title' },
-      { path: '/giving/mine', label: 'give.myGifts' },
-      { path: '/giving/disclosure', label: 'disc.title' },
-      { path: '/needs', label: 'needs.openTitle' },
-    ],
-  },
-  {
-    key: 'volunteer',
-    label: 'shell.volunteer',
-    roles: ['volunteer'],
-    screens: [
-      { path: '/tasks', label: 'shell.nearbyTasks' },
-      { path: '/tasks/mine', label: 'shell.myTasks' },
-      { path: '/scan', label: 'shell.scan' },
-      { path: '/volunteer/timebank', label: 'tb.title' },
-      { path: '/volunteer/timebank/give-redeem', label: 'tb.giveRedeem' },
-      { path: '/needs', label: 'needs.openTitle' },
-      { path: '/profile', label: 'shell.profile' },
-    ],
-  },
-  {
-    key: 'socialWorker',
-    label: 'shell.socialWorker',
-    roles: ['social_worker'],
-    screens: [
-      { path: '/tasks/mine', label: 'shell.myTasks' },
-      { path: '/tasks/new', label: 'shell.newTask' },
-      { path: '/needs', label: 'needs.openTitle' },
-      { path: '/workstation/visits/overdue', label: 'hh.overdue' },
-      { path: '/workstation/visits/dashboard', label: 'dash.title' },
-      { path: '/workstation/households', label: 'hh.listTitle' },
-    ],
-  },
-  {
-    key: 'workstation',
-    label: 'shell.workstation',
-    roles: ['workstation_staff'],
-    screens: [
-      { path: '/workstation/matches', label: 'shell.matchConsole' },
-      { path: '/workstation/households', label: 'hh.listTitle' },
-      { path: '/workstation/households/new', label: 'hh.register' },
-      { path: '/workstation/visits/overdue', label: 'hh.overdue' },
-      { path: '/workstation/visits/dashboard', label: 'dash.title' },
-      { path: '/workstation/stock', label: 'stock.title' },
-      { path: '/workstation/donations', label: 'offline.title' },
-    ],
-  },
-  {
-    key: 'foundation',
-    label: 'shell.foundation',
-    roles: ['foundation_reviewer'],
-    screens: [
-      { path: '/foundation/projects', label: 'shell.projects' },
-      { path: '/foundation/matches', label: 'shell.fundMatches' },
-      { path: '/foundation/monitoring', label: 'shell.monitoring' },
-    ],
-  },
-  {
-    key: 'organisation',
-    label: 'shell.organisation',
-    roles: [],
-    organisationMembers: true,
-    screens: [
-      { path: '/org/projects', label: 'org.title' },
-      { path: '/org/projects/new', label: 'org.new' },
-    ],
-  },
-  {
-    key: 'admin',
-    label: 'shell.admin',
-    roles: ['administrator'],
-    screens: [
-      { path: '/manage/rules', label: 'shell.ruleSettings' },
-      { path: '/admin/', label: 'shell.adminSite', external: true },
-    ],
-  },
+  section('donor', ['donor'], ['give', 'myGifts', 'disclosure', 'openNeeds']),
+  section('volunteer', ['volunteer'], ['nearbyTasks', 'myTasks', 'scan', 'timeBank', 'giveRedeem', 'openNeeds', 'profile']),
+  section('socialWorker', ['social_worker'], ['myTasks', 'newTask', 'openNeeds', 'overdueVisits', 'visitDashboard', 'households']),
+  section('workstation', ['workstation_staff'], ['matchConsole', 'households', 'registerHousehold', 'overdueVisits', 'visitDashboard', 'stock', 'offlineDonations']),
+  section('foundation', ['foundation_reviewer'], ['projects', 'fundMatches', 'monitoring']),
+  section('organisation', [], ['orgProjects', 'orgNewProject'], { organisationMembers: true }),
+  section('admin', ['administrator'], ['rules', 'adminSite']),
 ];
 
 export interface Grant {
