@@ -3,10 +3,11 @@ import { Badge, Button, List, Popover, Space, Typography } from 'antd';
 import { BellOutlined } from '@ant-design/icons';
 import { Link, useNavigate } from 'react-router-dom';
 import { useMutation, useQuery } from 'urql';
-import dayjs from 'dayjs';
 import { useI18n } from '../../i18n/I18nProvider';
 import { EmptyState, ErrorState } from '../../components/QueryState';
+import { connectionNodes } from '../../hooks/useConnectionQuery';
 import { MarkReadDocument, NotificationsDocument } from './documents';
+import { NotificationMeta } from './NotificationMeta';
 import { useLiveNotifications } from './useLiveNotifications';
 
 /** The bell in the header: unread count (kept live by the myNotifications subscription) and the latest few. */
@@ -18,7 +19,7 @@ export function NotificationBell() {
   const [, markRead] = useMutation(MarkReadDocument);
   const live = useLiveNotifications(() => refetch({ requestPolicy: 'network-only' }));
   const unread = live.unreadCount ?? data?.unreadNotificationCount ?? 0;
-  const items = data?.myNotifications?.edges.flatMap((e) => (e?.node ? [e.node] : [])) ?? [];
+  const items = connectionNodes(data?.myNotifications);
 
   const content = (
     <div style={{ width: 320, maxWidth: '80vw' }}>
@@ -55,22 +56,7 @@ export function NotificationBell() {
                 }
               }}
             >
-              <List.Item.Meta
-                title={
-                  <span>
-                    {!n.read && <Badge status="processing" style={{ marginRight: 6 }} />}
-                    {n.title}
-                  </span>
-                }
-                description={
-                  <>
-                    <div>{n.body}</div>
-                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                      {dayjs(n.createdAt).format('YYYY-MM-DD HH:mm')}
-                    </Typography.Text>
-                  </>
-                }
-              />
+              <NotificationMeta notification={n} />
             </List.Item>
           )}
         />

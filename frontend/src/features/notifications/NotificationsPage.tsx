@@ -1,12 +1,12 @@
-import { Badge, Button, Card, List, Segmented, Space, Typography } from 'antd';
+import { Button, Card, List, Segmented, Space } from 'antd';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { useMutation } from 'urql';
-import dayjs from 'dayjs';
 import { ConnectionList } from '../../components/ConnectionTable';
 import { useConnectionQuery } from '../../hooks/useConnectionQuery';
 import { useI18n } from '../../i18n/I18nProvider';
 import { MarkReadDocument, NotificationsDocument } from './documents';
+import { NotificationMeta } from './NotificationMeta';
 
 export function NotificationsPage() {
   const { t } = useI18n();
@@ -65,22 +65,7 @@ export function NotificationsPage() {
                 : []
             }
           >
-            <List.Item.Meta
-              title={
-                <span>
-                  {!n.read && <Badge status="processing" style={{ marginRight: 6 }} />}
-                  {n.title}
-                </span>
-              }
-              description={
-                <>
-                  <div>{n.body}</div>
-                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                    {dayjs(n.createdAt).format('YYYY-MM-DD HH:mm')}
-                  </Typography.Text>
-                </>
-              }
-            />
+            <NotificationMeta notification={n} />
           </List.Item>
         )}
       />
