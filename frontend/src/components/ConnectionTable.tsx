@@ -60,21 +60,23 @@ export function ConnectionTable<Row extends object>({
   );
 }
 
-/** An Ant Design list over one page of a connection: spins until the first answer, blank (not "empty") while fetching. */
+/** An Ant Design list over one page of a connection: by default blank (not "empty") while fetching. */
 export function ConnectionList<Item>({
   result,
   empty,
+  spin = 'first',
   blankWhileFetching = true,
   ...list
 }: {
   result: ConnectionQuery<Item>;
   empty: ReactNode;
+  spin?: Spin;
   blankWhileFetching?: boolean;
 } & Omit<ListProps<Item>, 'dataSource' | 'loading' | 'locale'>) {
   return (
     <Paged result={result as ConnectionQuery<unknown>}>
       <List<Item>
-        loading={spinning(result as ConnectionQuery<unknown>, 'first')}
+        loading={spinning(result as ConnectionQuery<unknown>, spin)}
         dataSource={result.items}
         locale={{ emptyText: emptyText(result as ConnectionQuery<unknown>, empty, blankWhileFetching) }}
         {...list}

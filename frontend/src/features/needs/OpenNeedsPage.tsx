@@ -1,13 +1,11 @@
 import { useState } from 'react';
 import { Button, Card, Checkbox, Col, List, Row, Segmented, Select, Space, Tag, Typography } from 'antd';
 import { useNavigate } from 'react-router-dom';
-import { useQuery } from 'urql';
 import dayjs from 'dayjs';
 import type { HouseholdCategory, NeedKind, NeedOrderBy, OpenNeedsQuery } from '../../gql/graphql';
 import { useMe } from '../../auth/MeProvider';
-import { CursorPager } from '../../components/CursorPager';
-import { EmptyState, ErrorState } from '../../components/QueryState';
-import { useCursorPages } from '../../hooks/useCursorPages';
+import { ConnectionList } from '../../components/ConnectionTable';
+import { useConnectionQuery } from '../../hooks/useConnectionQuery';
 import { useI18n } from '../../i18n/I18nProvider';
 import { AGE_BAND, CATEGORY, NEED_KIND, TAG, label, options } from '../../i18n/enums';
 import { needSummary } from '../households/HouseholdDetailPage';
@@ -39,23 +37,20 @@ export function OpenNeedsPage() {
   const { me } = useMe();
   const leadsTasks = me?.isSuperuser || (me?.roles ?? []).some((g) => g.role === 'social_worker');
   const [order, setOrder] = useState<Order>('oldest');
-  const pages = useCursorPages(20);
   const [kind, setKind] = useState<NeedKind | 'all'>('all');
   const [urgent, setUrgent] = useState(false);
   const [category, setCategory] = useState<HouseholdCategory[]>([]);
-  const [{ data, fetching, error }, refetch] = useQuery({
+  const needs = useConnectionQuery({
     query: OpenNeedsDocument,
     variables: {
-      first: pages.first,
-      after: pages.after,
       kind: kind === 'all' ? null : [kind],
       urgent: urgent ? true : null,
       category: category.length ? category : null,
       orderBy: ORDER_BY[order],
     },
+    select: (data) => data.openNeeds,
   });
-  const connection = data?.openNeeds;
-  const items = connection?.edges.flatMap((e) => (e?.node ? [e.node] : [])) ?? [];
+  const { pages } = needs;
 
   return (
     <Card title={<h1 className="card-title">{t('needs.openTitle')}</h1>}>
@@ -114,67 +109,60 @@ export function OpenNeedsPage() {
           </Checkbox>
         </Col>
       </Row>
-      {error ? (
-        <ErrorState error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />
-      ) : (
-        <>
-          <List<PublicNeed>
-            loading={fetching}
-            dataSource={items}
-            grid={{ gutter: 12, xs: 1, sm: 1, md: 2, xl: 3 }}
-            locale={{ emptyText: fetching ? ' ' : <EmptyState description={t('needs.empty')} /> }}
-            renderItem={(n) => (
-              <List.Item>
-                <Card size="small" className={n.urgent ? 'need-card need-card-urgent' : 'need-card'} data-testid="need-card" data-need-id={n.id}>
-                  <Space direction="vertical" size={4} style={{ width: '100%' }}>
-                    <Space size={4} wrap>
-                      <Tag color={n.kind === 'money' ? 'gold' : n.kind === 'goods' ? 'blue' : 'green'}>{label(NEED_KIND, n.kind, lang)}</Tag>
-                      {n.urgent && <Tag color="red">{t('hh.urgent')}</Tag>}
-                      <Typography.Text strong>{needSummary(n, lang)}</Typography.Text>
-                    </Space>
-                    <Typography.Text>
-                      {n.household.communityName} · {label(CATEGORY, n.household.category, lang)} ·{' '}
-                      {t('hh.memberCount', { count: n.household.memberCount })}
-                      {n.household.headAgeBand ? ` · ${label(AGE_BAND, n.household.headAgeBand, lang)}` : ''}
-                    </Typography.Text>
-                    {n.household.tags.length > 0 && (
-                      <Space size={[4, 4]} wrap>
-                        {n.household.tags.map((tag) => (
-                          <Tag key={tag} bordered={false}>
-                            {label(TAG, tag, lang)}
-                          </Tag>
-                        ))}
-                      </Space>
-                    )}
-                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                      {t('need.openedAt')} {dayjs(n.openedAt).format('YYYY-MM-DD')}
-                    </Typography.Text>
-                    {leadsTasks && n.kind === 'service' && (
-                      <Button
-                        size="small"
-                        type="primary"
-                        ghost
-                        onClick={() => {
-                          const need: NeedForTask = {
-                            id: n.id,
-                            summary: needSummary(n, lang),
-                            communityName: n.household.communityName,
-                            urgent: n.urgent,
-                          };
-                          navigate(`/tasks/new?needId=${encodeURIComponent(n.id)}`, { state: { need } });
-                        }}
-                      >
-                        {t('needs.makeTask')}
-                      </Button>
-                    )}
+      <ConnectionList<PublicNeed>
+        result={needs}
+        spin="every"
+        empty={t('needs.empty')}
+        grid={{ gutter: 12, xs: 1, sm: 1, md: 2, xl: 3 }}
+        renderItem={(n) => (
+          <List.Item>
+            <Card size="small" className={n.urgent ? 'need-card need-card-urgent' : 'need-card'} data-testid="need-card" data-need-id={n.id}>
+              <Space direction="vertical" size={4} style={{ width: '100%' }}>
+                <Space size={4} wrap>
+                  <Tag color={n.kind === 'money' ? 'gold' : n.kind === 'goods' ? 'blue' : 'green'}>{label(NEED_KIND, n.kind, lang)}</Tag>
+                  {n.urgent && <Tag color="red">{t('hh.urgent')}</Tag>}
+                  <Typography.Text strong>{needSummary(n, lang)}</Typography.Text>
+                </Space>
+                <Typography.Text>
+                  {n.household.communityName} · {label(CATEGORY, n.household.category, lang)} ·{' '}
+                  {t('hh.memberCount', { count: n.household.memberCount })}
+                  {n.household.headAgeBand ? ` · ${label(AGE_BAND, n.household.headAgeBand, lang)}` : ''}
+                </Typography.Text>
+                {n.household.tags.length > 0 && (
+                  <Space size={[4, 4]} wrap>
+                    {n.household.tags.map((tag) => (
+                      <Tag key={tag} bordered={false}>
+                        {label(TAG, tag, lang)}
+                      </Tag>
+                    ))}
                   </Space>
-                </Card>
-              </List.Item>
-            )}
-          />
-          <CursorPager pages={pages} pageInfo={connection?.pageInfo} totalCount={connection?.totalCount} />
-        </>
-      )}
+                )}
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                  {t('need.openedAt')} {dayjs(n.openedAt).format('YYYY-MM-DD')}
+                </Typography.Text>
+                {leadsTasks && n.kind === 'service' && (
+                  <Button
+                    size="small"
+                    type="primary"
+                    ghost
+                    onClick={() => {
+                      const need: NeedForTask = {
+                        id: n.id,
+                        summary: needSummary(n, lang),
+                        communityName: n.household.communityName,
+                        urgent: n.urgent,
+                      };
+                      navigate(`/tasks/new?needId=${encodeURIComponent(n.id)}`, { state: { need } });
+                    }}
+                  >
+                    {t('needs.makeTask')}
+                  </Button>
+                )}
+              </Space>
+            </Card>
+          </List.Item>
+        )}
+      />
     </Card>
   );
 }
