@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { newPerson, login } from '../lib/browser.mjs';
 
-export const title = 'card payment: a donor gives ¥100 by card (localstripe’s fake Stripe.js), the signed webhook turns the gift received live';
+export const title = 'card payment: a donor gives ¥100 by card (localstripe’s fake Stripe.js), the signed webhook turns the gift received live; an abandoned gift is cancelled from My gifts';
 
 const quiet = (problems) => problems.filter((p) => !p.includes('Failed to load resource'));
 
@@ -139,6 +139,35 @@ export function story(env) {
       await gift.waitFor({ timeout: 30_000 });
       await gift.getByText('慈善总基金(非定向)').first().waitFor();
       await shot(page, 'card-10-3ds-received');
+
+      // a second gift abandoned at the bank's check (the donor leaves the page), then cancelled from My gifts
+      await page.goto('/giving/give');
+      await page.getByRole('heading', { name: '我要捐赠' }).waitFor();
+      await page.getByLabel('捐赠金额（元）').fill('12.34');
+      await typeCard(page, '4000002500003155');
+      await page.getByRole('button', { name: '支付 ¥12.34' }).click();
+      await page.getByRole('button', { name: 'Complete authentication' }).waitFor({ timeout: 30_000 });
+      await page.goto('/giving/mine');
+      const unpaid = page.locator('[data-testid="gift"][data-status="pending"]', { hasText: '¥12.34' }).first();
+      await unpaid.getByRole('button', { name: '继续支付' }).waitFor();
+      const unpaidId = await unpaid.getAttribute('data-donation-id');
+      await shot(page, 'card-11-unpaid-gift');
+      // 继续支付 opens the card form for this same gift (not paid here: closed again)
+      await unpaid.getByRole('button', { name: '继续支付' }).click();
+      const dialog = page.getByRole('dialog', { name: '继续支付 ¥12.34' });
+      await dialog.getByTestId('card-element').locator('input[placeholder="number"]').waitFor({ timeout: 20_000 });
+      await dialog.getByRole('button', { name: '支付 ¥12.34' }).waitFor();
+      await env.shot(page, 'card-11b-resume-dialog');
+      await dialog.getByRole('button', { name: 'Close' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      await unpaid.getByRole('button', { name: /^取\s*消$/ }).click();
+      const confirm = page.getByRole('dialog').filter({ hasText: '取消这笔捐赠？' });
+      await confirm.getByRole('button', { name: '确认取消' }).click();
+      const cancelled = page.locator(`[data-testid="gift"][data-donation-id="${unpaidId}"][data-status="canceled"]`);
+      await cancelled.waitFor({ timeout: 15_000 });
+      await cancelled.getByText('捐赠人取消了这笔未完成的支付', { exact: false }).waitFor();
+      assert.equal(await cancelled.getByRole('button', { name: '继续支付' }).count(), 0, 'a cancelled gift cannot be paid');
+      await shot(page, 'card-12-cancelled');
       assert.deepEqual(quiet(problems), []);
     } catch (err) {
       await env.shot(page, 'card-failed-3ds').catch(() => {});

@@ -114,8 +114,10 @@ describe('my gifts: an unpaid card gift can be paid again or cancelled', { timeo
     await userEvent.click(within(item(PENDING)).getByRole('button', { name: '取 消' }));
     // nothing is sent before the donor confirms
     expect(client.calls.filter((c) => 'donationId' in c)).toEqual([]);
-    expect(await screen.findByText('取消这笔捐赠？')).toBeInTheDocument();
-    await userEvent.click(screen.getByRole('button', { name: '确认取消' }));
+    const confirm = await screen.findByRole('dialog');
+    expect(confirm).toHaveTextContent('取消这笔捐赠？');
+    expect(confirm).toHaveTextContent('这笔 ¥100.00 的捐赠尚未付款');
+    await userEvent.click(within(confirm).getByRole('button', { name: '确认取消' }));
     await waitFor(() => expect(client.calls.filter((c) => 'donationId' in c)).toEqual([{ donationId: PENDING }]));
     expect(within(item(PENDING)).queryByRole('alert')).not.toBeInTheDocument();
   });

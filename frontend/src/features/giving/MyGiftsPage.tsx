@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { Alert, Button, Card, List, Popconfirm, Space, Steps, Tabs, Tag, Typography } from 'antd';
-import { CreditCardOutlined, FilePdfOutlined, HeartOutlined, ThunderboltOutlined } from '@ant-design/icons';
+import { Alert, App, Button, Card, List, Space, Steps, Tabs, Tag, Typography } from 'antd';
+import { CloseCircleOutlined, CreditCardOutlined, FilePdfOutlined, HeartOutlined, ThunderboltOutlined } from '@ant-design/icons';
 import { Link } from 'react-router-dom';
 import { useMutation, useQuery, useSubscription } from 'urql';
 import dayjs from 'dayjs';
@@ -271,6 +271,8 @@ function GiftItem({ gift, config, onChanged }: { gift: Gift; config?: Config; on
             current={gift.trace.length - 1}
             status="finish"
             items={gift.trace.map((step) => ({
+              // a cancelled gift's step is not a step forward: grey, with a cross
+              ...(step.stage === 'canceled' ? { status: 'wait' as const, icon: <CloseCircleOutlined /> } : {}),
               title: step.stageLabel,
               description: [
                 dayjs(step.at).format('YYYY-MM-DD HH:mm'),
@@ -292,6 +294,7 @@ function GiftItem({ gift, config, onChanged }: { gift: Gift; config?: Config; on
 /** 继续支付 (the card form for this same gift) and 取消 (after a confirmation), with the typed errors shown. */
 function UnpaidActions({ gift, config, onChanged }: { gift: Gift; config: Config; onChanged: () => void }) {
   const { t } = useI18n();
+  const { modal } = App.useApp();
   const [{ fetching }, cancel] = useMutation(DonationCancelDocument);
   const [error, setError] = useState<string | null>(null);
   const [resuming, setResuming] = useState(false);
@@ -312,28 +315,31 @@ function UnpaidActions({ gift, config, onChanged }: { gift: Gift; config: Config
         <Button type="primary" size="small" icon={<CreditCardOutlined />} onClick={() => setResuming(true)}>
           {t('give.unpaid.resume')}
         </Button>
-        <Popconfirm
-          title={t('give.unpaid.cancelConfirm')}
-          description={t('give.unpaid.cancelConfirmBody', { amount: formatFen(gift.amountFen) })}
-          okText={t('give.unpaid.cancelOk')}
-          okButtonProps={{ danger: true }}
-          cancelText={t('give.unpaid.cancelKeep')}
-          onConfirm={onCancel}
+        <Button
+          size="small"
+          danger
+          loading={fetching}
+          onClick={() =>
+            // a centred confirmation (not a Popconfirm: its popup is anchored to a row the live list may re-render)
+            modal.confirm({
+              title: t('give.unpaid.cancelConfirm'),
+              content: t('give.unpaid.cancelConfirmBody', { amount: formatFen(gift.amountFen) }),
+              okText: t('give.unpaid.cancelOk'),
+              okButtonProps: { danger: true },
+              cancelText: t('give.unpaid.cancelKeep'),
+              onOk: onCancel,
+            })
+          }
         >
-          <Button size="small" danger loading={fetching}>
-            {t('give.unpaid.cancel')}
-          </Button>
-        </Popconfirm>
+          {t('give.unpaid.cancel')}
+        </Button>
       </Space>
       {error && <Alert type="error" role="alert" showIcon message={error} closable onClose={() => setError(null)} />}
       {resuming && (
         <ResumePayment
           gift={gift}
           config={config}
-          onClose={() => {
-            setResuming(false);
-            onChanged();
-          }}
+          onClose={() => setResuming(false)}
           onPaid={onChanged}
         />
       )}
