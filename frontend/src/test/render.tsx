@@ -51,3 +51,18 @@ export function renderWithProviders(
   );
   return render(ui, { wrapper: Wrapper });
 }
+
+type Answer = { data?: unknown; error?: Error };
+
+/**
+ * A mock client that answers each operation by its name: `data[name]` as its data, `overrides[name]` (data or an
+ * error) in its place; an operation named in neither gets empty data.
+ */
+export function mockByOperation(data: Record<string, unknown>, overrides: Record<string, Answer> = {}) {
+  return mockClient((_vars, name) => overrides[name] ?? (name in data ? { data: data[name] } : { data: {} }));
+}
+
+/** One page of a relay connection holding `nodes`, the last page unless told otherwise. */
+export function connectionOf(nodes: readonly object[], pageInfo: { hasNextPage: boolean; endCursor: string | null } = { hasNextPage: false, endCursor: null }) {
+  return { totalCount: nodes.length, pageInfo, edges: nodes.map((node) => ({ node })) };
+}

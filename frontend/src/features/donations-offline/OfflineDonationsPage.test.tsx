@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MeProvider } from '../../auth/MeProvider';
-import { mockClient, renderWithProviders } from '../../test/render';
+import { connectionOf, mockByOperation, renderWithProviders, type mockClient } from '../../test/render';
 import { OfflineDonationsPage } from './OfflineDonationsPage';
 
 const STREET = 'UmVnaW9uOjI=';
@@ -31,19 +31,10 @@ const gift = {
   createdAt: '2026-11-24T09:30:00+08:00',
   earmark: { kind: 'general', label: '非定向' },
 };
-const list = (nodes: object[]) => ({
-  recordedDonations: { totalCount: nodes.length, pageInfo: { hasNextPage: false, endCursor: null }, edges: nodes.map((node) => ({ node })) },
-});
+const list = (nodes: object[]) => ({ recordedDonations: connectionOf(nodes) });
 
-function answer(overrides: Record<string, { data?: unknown; error?: Error }> = {}) {
-  return mockClient((_vars, name) => {
-    if (overrides[name]) return overrides[name];
-    if (name === 'Me') return { data: me };
-    if (name === 'Workstations') return { data: workstations };
-    if (name === 'RecordedDonations') return { data: list([gift]) };
-    return { data: {} };
-  });
-}
+const answer = (overrides: Parameters<typeof mockByOperation>[1] = {}) =>
+  mockByOperation({ Me: me, Workstations: workstations, RecordedDonations: list([gift]) }, overrides);
 
 function renderPage(client: ReturnType<typeof mockClient>) {
   return renderWithProviders(

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MeProvider } from '../../auth/MeProvider';
-import { mockClient, renderWithProviders } from '../../test/render';
+import { connectionOf, mockByOperation, renderWithProviders, type mockClient } from '../../test/render';
 import { StockPage } from './StockPage';
 import { staffWorkstations } from './useStaffWorkstations';
 
@@ -43,9 +43,6 @@ const pledge = {
   createdAt: '2026-11-20T10:00:00+08:00',
   receivedAt: null,
 };
-const conn = (key: string, nodes: object[]) => ({
-  [key]: { totalCount: nodes.length, pageInfo: { hasNextPage: false, endCursor: null }, edges: nodes.map((node) => ({ node })) },
-});
 const movement = {
   id: 'U3RvY2tNb3ZlbWVudDox',
   kind: 'received',
@@ -57,18 +54,18 @@ const movement = {
   createdAt: '2026-11-20T10:00:00+08:00',
 };
 
-function answer(overrides: Record<string, { data?: unknown; error?: Error }> = {}) {
-  return mockClient((_vars, name) => {
-    if (overrides[name]) return overrides[name];
-    if (name === 'Me') return { data: me };
-    if (name === 'Workstations') return { data: workstations };
-    if (name === 'Stock') return { data: stock };
-    if (name === 'WorkstationGoodsPledges') return { data: conn('workstationGoodsPledges', [pledge]) };
-    if (name === 'StockMovements') return { data: conn('stockMovements', [movement]) };
-    if (name === 'GoodsTaxonomy') return { data: { goodsTaxonomy: [] } };
-    return { data: {} };
-  });
-}
+const answer = (overrides: Parameters<typeof mockByOperation>[1] = {}) =>
+  mockByOperation(
+    {
+      Me: me,
+      Workstations: workstations,
+      Stock: stock,
+      WorkstationGoodsPledges: { workstationGoodsPledges: connectionOf([pledge]) },
+      StockMovements: { stockMovements: connectionOf([movement]) },
+      GoodsTaxonomy: { goodsTaxonomy: [] },
+    },
+    overrides,
+  );
 
 function renderPage(client: ReturnType<typeof mockClient>) {
   return renderWithProviders(
