@@ -25,6 +25,7 @@ import { HouseholdDetailPage } from './features/households/HouseholdDetailPage';
 import { HouseholdRegisterPage } from './features/households/HouseholdRegisterPage';
 import { HouseholdsPage } from './features/households/HouseholdsPage';
 import { OverdueVisitsPage } from './features/households/OverdueVisitsPage';
+import { MyVisitsPage } from './features/visits/MyVisitsPage';
 import { MatchConsolePage } from './features/matching/MatchConsolePage';
 import { StockPage } from './features/stock/StockPage';
 import { OfflineDonationsPage } from './features/donations-offline/OfflineDonationsPage';
@@ -112,6 +113,7 @@ export function AppRoutes() {
         <Route path="/workstation/households/:id" element={<HouseholdDetailPage />} />
         <Route path="/workstation/visits/overdue" element={<OverdueVisitsPage />} />
         <Route path="/workstation/visits/dashboard" element={<VisitRateDashboardPage />} />
+        <Route path="/visits/mine" element={<MyVisitsPage />} />
         <Route path="/workstation/stock" element={<StockPage />} />
         <Route path="/workstation/donations" element={<OfflineDonationsPage />} />
         <Route path="/needs" element={<OpenNeedsPage />} />

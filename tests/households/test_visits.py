@@ -257,6 +257,7 @@ def test_my_visits_lists_only_the_callers_records_in_households_they_still_see(
     day = (NOON - dt.timedelta(days=4)).date().isoformat()
     ranged = gql(MY_VISITS, {"from": day, "to": day}, as_user=sam)["myVisits"]
     assert [e["node"]["notes"] for e in ranged["edges"]] == ["s4"]
+    assert ranged["totalCount"] == 1 and ranged["pageInfo"]["hasNextPage"] is False
 
 
 # --- query counts ----------------------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ const SCREENS = {
   timeBank: { path: '/volunteer/timebank', label: 'tb.title' },
   giveRedeem: { path: '/volunteer/timebank/give-redeem', label: 'tb.giveRedeem' },
   profile: { path: '/profile', label: 'shell.profile' },
+  myVisits: { path: '/visits/mine', label: 'visits.mine' },
   matchConsole: { path: '/workstation/matches', label: 'shell.matchConsole' },
   households: { path: '/workstation/households', label: 'hh.listTitle' },
   registerHousehold: { path: '/workstation/households/new', label: 'hh.register' },
@@ -66,7 +67,7 @@ function section(
 export const SECTIONS: readonly SectionDef[] = [
   section('donor', ['donor'], ['give', 'myGifts', 'disclosure', 'openNeeds']),
   section('volunteer', ['volunteer'], ['nearbyTasks', 'myTasks', 'scan', 'timeBank', 'giveRedeem', 'openNeeds', 'profile']),
-  section('socialWorker', ['social_worker'], ['myTasks', 'newTask', 'openNeeds', 'overdueVisits', 'visitDashboard', 'households']),
+  section('socialWorker', ['social_worker'], ['myTasks', 'newTask', 'openNeeds', 'myVisits', 'overdueVisits', 'visitDashboard', 'households']),
   section('workstation', ['workstation_staff'], ['matchConsole', 'households', 'registerHousehold', 'overdueVisits', 'visitDashboard', 'stock', 'offlineDonations']),
   section('foundation', ['foundation_reviewer'], ['projects', 'fundMatches', 'monitoring']),
   section('organisation', [], ['orgProjects', 'orgNewProject'], { organisationMembers: true }),

@@ -8,7 +8,6 @@ import {
   Descriptions,
   Form,
   Input,
-  List,
   Modal,
   Space,
   Table,
@@ -41,6 +40,7 @@ import { formatFen, formatMinutes } from '../../i18n/format';
 import type { Lang } from '../../i18n/language';
 import { HouseholdDocument, PersonalDataDocument, VisitRecordDocument } from './documents';
 import { NeedCreateModal } from './NeedCreateModal';
+import { VisitHistory } from './VisitHistory';
 
 type Household = NonNullable<HouseholdQuery['household']>;
 type Need = Household['needs'][number];
@@ -68,6 +68,7 @@ export function HouseholdDetailPage() {
   const [{ data, fetching, error }, refetch] = useQuery({ query: HouseholdDocument, variables: { id } });
   const [needOpen, setNeedOpen] = useState(false);
   const [visitOpen, setVisitOpen] = useState(false);
+  const [visitsSaved, setVisitsSaved] = useState(0);
 
   if (error) return <ErrorState error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />;
   if (fetching && !data) return <PageLoading />;
@@ -204,23 +205,15 @@ export function HouseholdDetailPage() {
           </Button>
         }
       >
-        <List
-          dataSource={h.recentVisits}
-          locale={{ emptyText: <EmptyState description={t('hh.noVisits')} /> }}
-          pagination={h.recentVisits.length > 5 ? { pageSize: 5, size: 'small' } : false}
-          renderItem={(v) => (
-            <List.Item>
-              <List.Item.Meta
-                title={`${dayjs(v.visitedAt).format('YYYY-MM-DD HH:mm')} · ${v.visitorName}`}
-                description={v.notes || '—'}
-              />
-            </List.Item>
-          )}
-        />
+        <VisitHistory householdId={h.id} reloadKey={visitsSaved} />
       </Card>
 
       <NeedCreateModal householdId={h.id} open={needOpen} onClose={() => setNeedOpen(false)} onCreated={reload} />
-      <VisitModal householdId={h.id} open={visitOpen} onClose={() => setVisitOpen(false)} onSaved={reload} />
+      <VisitModal householdId={h.id} open={visitOpen} onClose={() => setVisitOpen(false)} onSaved={() => {
+          reload();
+          setVisitsSaved((n) => n + 1);
+        }}
+      />
     </Space>
   );
 }

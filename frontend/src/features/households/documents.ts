@@ -115,12 +115,6 @@ export const HouseholdDocument = graphql(`
           note
         }
       }
-      recentVisits {
-        id
-        visitedAt
-        visitorName
-        notes
-      }
     }
   }
 `);
@@ -247,6 +241,36 @@ export const OverdueVisitsDocument = graphql(`
         headAgeBand
         memberCount
         lastVisitedAt
+      }
+    }
+  }
+`);
+
+// A page of the household's visit records; every request is an audited read (never served from the cache).
+export const HouseholdVisitsDocument = graphql(`
+  query HouseholdVisits($householdId: ID!, $first: Int!, $after: String, $visitedFrom: Date, $visitedTo: Date, $visitorId: ID) {
+    householdVisits(
+      householdId: $householdId
+      first: $first
+      after: $after
+      visitedFrom: $visitedFrom
+      visitedTo: $visitedTo
+      visitorId: $visitorId
+    ) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          id
+          visitedAt
+          visitorId
+          visitorName
+          recordedByMe
+          notes
+        }
       }
     }
   }
