@@ -47,8 +47,9 @@ const WITHDRAWABLE = ['draft', 'submitted', 'under_review', 'changes_requested']
 const RUNNING = ['approved', 'completed', 'closed'];
 const REPORT_COLOR = { submitted: 'blue', approved: 'green', returned: 'orange' } as const;
 
+// a date (YYYY-MM-DD) is shown as written, like the period; an instant in the viewer's locale
 const day = (iso: string | null | undefined, lang: Lang) =>
-  iso ? new Date(iso.length === 10 ? `${iso}T00:00:00` : iso).toLocaleDateString(lang === 'en' ? 'en' : 'zh-CN') : '—';
+  !iso ? '—' : iso.length === 10 ? iso : new Date(iso).toLocaleDateString(lang === 'en' ? 'en' : 'zh-CN');
 
 /** /org/projects/:id — the applicant's view of one project: submit or withdraw it; once approved, report
  * milestones and record spending, and see what the foundation decided and how it reviewed each report. */

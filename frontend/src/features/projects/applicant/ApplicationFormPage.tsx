@@ -346,7 +346,11 @@ function ApplicationForm({ project, editing }: { project: ApplicantProjectFields
                   </Col>
                 </Row>
               ))}
-              <Form.ErrorList errors={meta.errors} />
+              {meta.errors.map((error, i) => (
+                <div key={i} role="alert" data-testid="list-error">
+                  <Typography.Text type="danger">{error}</Typography.Text>
+                </div>
+              ))}
               <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({ category: 'other' })} style={{ marginTop: 8 }}>
                 {t('org.addLine')}
               </Button>
@@ -395,7 +399,11 @@ function ApplicationForm({ project, editing }: { project: ApplicantProjectFields
                   </Col>
                 </Row>
               ))}
-              <Form.ErrorList errors={meta.errors} />
+              {meta.errors.map((error, i) => (
+                <div key={i} role="alert" data-testid="list-error">
+                  <Typography.Text type="danger">{error}</Typography.Text>
+                </div>
+              ))}
               <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({})} style={{ marginTop: 8 }}>
                 {t('org.addMilestone')}
               </Button>
