@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { newPerson, login } from '../lib/browser.mjs';
 
-export const title = 'applying organisation: a draft application, a typed budget error fixed, submitted; the reviewer sees it';
+export const title = 'applying organisation: a draft application, a typed budget error fixed, submitted (the reviewer sees it); spending on a running project';
 
 const quiet = (problems) => problems.filter((p) => !p.includes('Failed to load resource'));
 
@@ -87,6 +87,22 @@ export function story(env) {
       await page.locator('.ant-popconfirm-buttons').getByRole('button', { name: /提\s*交/ }).click();
       await page.getByTestId('project-status').getByText('已提交').waitFor({ timeout: 15_000 });
       await env.shot(page, 'applicant-04-submitted');
+
+      // a running project of the same organisation: the foundation's review of a report, and spending in yuan
+      await page.getByRole('menuitem', { name: '我的项目' }).first().click();
+      await page.getByRole('link', { name: '独居老人爱心午餐' }).click();
+      await page.getByRole('heading', { name: '独居老人爱心午餐' }).waitFor();
+      await page.getByTestId('report-review').first().getByText('基金会已通过该报告').waitFor();
+      const spending = page.locator('form#spending');
+      await spending.getByLabel('金额（元）').fill('-5');
+      await spending.getByRole('button', { name: /记\s*录/ }).click();
+      await spending.locator('.ant-form-item-explain-error').getByText('数值超出允许范围').waitFor({ timeout: 15_000 });
+      await spending.getByLabel('金额（元）').fill('12.50');
+      await spending.getByLabel('说明').fill('助餐保温箱');
+      await spending.getByRole('button', { name: /记\s*录/ }).click();
+      await page.getByTestId('spending').filter({ hasText: '助餐保温箱' }).getByText('¥12.50').waitFor({ timeout: 15_000 });
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await env.shot(page, 'applicant-06-running-project');
       assert.deepEqual(quiet(applicant.problems), []);
     } finally {
       await applicant.context.close();
