@@ -107,6 +107,8 @@ describe('ApplicationFormPage', { timeout: 300_000 }, () => {
     renderForm(client, '/org/projects/new');
     expect(await screen.findByRole('heading', { name: '新建项目申报' })).toBeInTheDocument();
     expect(await screen.findByTitle('江川街道阳光社工服务中心')).toBeInTheDocument();
+    // what the foundation will score the application on
+    expect(await screen.findByTestId('foundation-criteria')).toHaveTextContent('需求迫切性（权重 60%）、预算合理性（权重 40%）');
     await userEvent.click(screen.getByRole('combobox', { name: '申报机构' }));
     expect(screen.queryByTitle('别的机构')).not.toBeInTheDocument();
 

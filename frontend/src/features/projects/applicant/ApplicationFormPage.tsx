@@ -159,6 +159,8 @@ function ApplicationForm({ project, editing }: { project: ApplicantProjectFields
   const organisations = (choices.data?.projectOrganisations ?? []).filter((o) => memberIds.has(o.id));
   const foundations = choices.data?.foundations ?? [];
   const organisationId = Form.useWatch('organisationId', form);
+  const foundationId = Form.useWatch('foundationId', form);
+  const foundation = foundations.find((f) => f.id === foundationId);
   const lines = Form.useWatch('budgetLines', form) as LineValues[] | undefined;
   const milestones = Form.useWatch('milestones', form) as MilestoneValues[] | undefined;
   const organisation = organisations.find((o) => o.id === organisationId);
@@ -263,7 +265,22 @@ function ApplicationForm({ project, editing }: { project: ApplicantProjectFields
             </Form.Item>
           </Col>
           <Col xs={24} md={12}>
-            <Form.Item name="foundationId" label={t('proj.detail.foundation')} rules={[required]}>
+            <Form.Item
+              name="foundationId"
+              label={t('proj.detail.foundation')}
+              rules={[required]}
+              extra={
+                foundation && (
+                  <span data-testid="foundation-criteria">
+                    {foundation.criteria
+                      ? `${t('proj.review.criteria', { name: foundation.criteria.name })} · ${foundation.criteria.criteria
+                          .map((c) => `${c.name}（${t('proj.review.weight', { weight: c.weight })}）`)
+                          .join('、')}`
+                      : t('proj.review.noCriteria')}
+                  </span>
+                )
+              }
+            >
               <Select loading={choices.fetching} options={foundations.map((f) => ({ value: f.id, label: `${f.name}（${f.region.name}）` }))} />
             </Form.Item>
           </Col>

@@ -61,6 +61,17 @@ export const ApplicationChoicesDocument = graphql(`
         id
         name
       }
+      criteria {
+        id
+        name
+        criteria {
+          code
+          name
+          description
+          weight
+          maxScore
+        }
+      }
     }
     regions {
       id

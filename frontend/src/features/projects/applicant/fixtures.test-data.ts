@@ -21,7 +21,21 @@ export const choices = {
     // an organisation of the street the viewer does not belong to (staff see them): never offered
     { id: 'UHJvamVjdE9yZ2FuaXNhdGlvbjo5', name: '别的机构', kind: 'social_organisation', region: { id: 'UmVnaW9uOjI=', name: '江川路街道' } },
   ],
-  foundations: [{ id: 'Rm91bmRhdGlvbjox', name: '闵行区社区基金会', region: { id: 'UmVnaW9uOjE=', name: '闵行区' } }],
+  foundations: [
+    {
+      id: 'Rm91bmRhdGlvbjox',
+      name: '闵行区社区基金会',
+      region: { id: 'UmVnaW9uOjE=', name: '闵行区' },
+      criteria: {
+        id: '1',
+        name: '2026 年度公益创投评审标准',
+        criteria: [
+          { code: 'need', name: '需求迫切性', description: '', weight: 60, maxScore: 10 },
+          { code: 'budget', name: '预算合理性', description: '', weight: 40, maxScore: 10 },
+        ],
+      },
+    },
+  ],
   regions: [
     { id: 'UmVnaW9uOjE=', name: '闵行区', level: 'district', parentId: null },
     { id: 'UmVnaW9uOjI=', name: '江川路街道', level: 'street', parentId: 'UmVnaW9uOjE=' },
