@@ -42,7 +42,6 @@ from .models import (
 MANAGE_ROLES: tuple[str, ...] = (Role.WORKSTATION_STAFF, Role.ADMINISTRATOR)
 FRONTLINE_ROLES: tuple[str, ...] = (Role.WORKSTATION_STAFF, Role.SOCIAL_WORKER, Role.ADMINISTRATOR)
 PUBLIC_ROLES: tuple[str, ...] = tuple(Role.values)
-RECENT_VISITS = 5
 VISIT_PAGE_MAX = 100
 # What the audit log says was read when a page of visit records is read (a visit's notes are personal data).
 VISIT_NOTES_FIELD = "visit_notes"
@@ -83,11 +82,6 @@ def with_household_relations(qs: QuerySet[Household]) -> QuerySet[Household]:
         Prefetch("needs", queryset=Need.objects.order_by("-urgent", "opened_at", "id")),
         Prefetch("needs__history", queryset=NeedStatusChange.objects.select_related("actor").order_by("at", "id")),
         Prefetch("duplicate_flags", queryset=DuplicateFlag.objects.select_related("other_street").order_by("id")),
-        Prefetch(
-            "visits",
-            queryset=Visit.objects.select_related("visitor").order_by("-visited_at", "-id")[:RECENT_VISITS],
-            to_attr="recent_visits",
-        ),
     )
 
 

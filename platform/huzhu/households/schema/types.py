@@ -242,9 +242,6 @@ class HouseholdType(DjangoObjectType):
     needs = graphene.List(graphene.NonNull(NeedType), required=True, status=graphene.List(graphene.NonNull(
         NeedStatusEnum)))
     last_visited_at = graphene.DateTime()
-    recent_visits = graphene.List(graphene.NonNull(VisitType), required=True,
-                                  description="The latest visits, newest first (at most 5).",
-                                  deprecation_reason="Use householdVisits: paginated, filtered and audited.")
     duplicate_flags = graphene.List(graphene.NonNull(DuplicateFlagType), required=True)
 
     class Meta:
@@ -280,11 +277,6 @@ class HouseholdType(DjangoObjectType):
             return root.last_visited_at
         last = root.visits.order_by("-visited_at").first()
         return last.visited_at if last else None
-
-    def resolve_recent_visits(root: Household, _info: Any) -> Any:
-        if hasattr(root, "recent_visits"):
-            return root.recent_visits
-        return root.visits.select_related("visitor").order_by("-visited_at", "-id")[: selectors.RECENT_VISITS]
 
     def resolve_duplicate_flags(root: Household, _info: Any) -> Any:
         return root.duplicate_flags.all()
