@@ -98,9 +98,10 @@ export function story(env) {
       await spending.getByRole('button', { name: /记\s*录/ }).click();
       await spending.locator('.ant-form-item-explain-error').getByText('数值超出允许范围').waitFor({ timeout: 15_000 });
       await spending.getByLabel('金额（元）').fill('12.50');
-      await spending.getByLabel('说明').fill('助餐保温箱');
+      const memo = `助餐保温箱 ${Date.now() % 100000}`; // unique: a rerun against the same server records another
+      await spending.getByLabel('说明').fill(memo);
       await spending.getByRole('button', { name: /记\s*录/ }).click();
-      await page.getByTestId('spending').filter({ hasText: '助餐保温箱' }).getByText('¥12.50').waitFor({ timeout: 15_000 });
+      await page.getByTestId('spending').filter({ hasText: memo }).getByText('¥12.50').waitFor({ timeout: 15_000 });
       await page.evaluate(() => window.scrollTo(0, 0));
       await env.shot(page, 'applicant-06-running-project');
       assert.deepEqual(quiet(applicant.problems), []);
