@@ -3,20 +3,10 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MeProvider } from '../../auth/MeProvider';
 import { connectionOf, mockByOperation, renderWithProviders, type mockClient } from '../../test/render';
+import { STAFF_STREET as STREET, staffMe as me } from '../../test/fixtures';
 import { StockPage } from './StockPage';
 import { staffWorkstations } from './useStaffWorkstations';
 
-const STREET = 'UmVnaW9uOjI=';
-const me = {
-  me: {
-    id: 'VXNlcjox',
-    email: 'staff@huzhu.demo',
-    displayName: '王平明',
-    language: 'zh-hans',
-    isSuperuser: false,
-    roles: [{ role: 'workstation_staff', region: { id: STREET, name: '江川路街道', level: 'street' } }],
-  },
-};
 const workstations = {
   workstations: [
     { id: 'V29ya3N0YXRpb246MQ==', name: '江川路街道慈善工作站', region: { id: STREET, name: '江川路街道', parentId: 'UmVnaW9uOjE=' } },
