@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { Alert, Badge, Button, Card, Descriptions, Form, Input, List, Modal, Segmented, Space, Tag, Typography } from 'antd';
 import { Link } from 'react-router-dom';
 import { useMutation, useQuery, useSubscription } from 'urql';
@@ -7,6 +7,7 @@ import { useMe } from '../../auth/MeProvider';
 import { CursorPager } from '../../components/CursorPager';
 import { EmptyState, ErrorState } from '../../components/QueryState';
 import { combinedErrorMessage, useFieldErrors } from '../../hooks/fieldErrors';
+import { useBurstReload } from '../../hooks/useConnectionQuery';
 import { useCursorPages } from '../../hooks/useCursorPages';
 import { useI18n } from '../../i18n/I18nProvider';
 import { formatFen } from '../../i18n/format';
@@ -60,20 +61,7 @@ export function FundMatchesPage() {
     requestPolicy: 'cache-and-network',
   });
   const reload = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
-  const burst = useRef<number | null>(null);
-  const reloadSoon = useCallback(() => {
-    if (burst.current !== null) return;
-    burst.current = window.setTimeout(() => {
-      burst.current = null;
-      reload();
-    }, 300);
-  }, [reload]);
-  useEffect(
-    () => () => {
-      if (burst.current !== null) window.clearTimeout(burst.current);
-    },
-    [],
-  );
+  const reloadSoon = useBurstReload(reload, 300);
   const [liveCount, setLiveCount] = useState(0);
   useSubscription({ query: FundMatchProposedLive, variables: { regionId: regionId ?? '' }, pause: !regionId }, (_prev, event) => {
     if (isFoundationEvent(event.matchProposed)) {
