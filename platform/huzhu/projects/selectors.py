@@ -30,6 +30,7 @@ from .models import (
     Foundation,
     MilestoneReport,
     Organisation,
+    OrganisationMember,
     ProjectEvent,
     ProjectFundProposal,
     Spending,
@@ -115,6 +116,15 @@ def organisation_list(*, actor: User) -> QuerySet[Organisation]:
     q = Q(pk__in=list(member_org_ids(actor))) | access.region_filter(
         actor, [Role.WORKSTATION_STAFF, Role.ADMINISTRATOR], "region")
     return Organisation.objects.filter(q).select_related("region").order_by("region__path", "name")
+
+
+def organisation_member_list(*, actor: User, organisation_id: int) -> QuerySet[OrganisationMember]:
+    """Members of an organisation the actor may see (organisation_list: a member, or staff or an administrator
+    of its region), managers first; nothing for anyone else. Four queries: grants, memberships, check, members."""
+    if not organisation_list(actor=actor).filter(pk=organisation_id).exists():
+        return OrganisationMember.objects.none()
+    return (OrganisationMember.objects.filter(organisation_id=organisation_id).select_related("user")
+            .order_by("role", "added_at", "id"))
 
 
 def can_act_for_foundation(actor: User, project: CharityProject) -> bool:

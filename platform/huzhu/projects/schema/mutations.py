@@ -182,18 +182,21 @@ class OrganisationCreate(BaseMutation):
 class OrganisationMemberAdd(BaseMutation):
     class Arguments:
         organisation_id = graphene.ID(required=True)
-        user_id = graphene.ID(required=True)
+        user_id = graphene.ID(description="The member's User id; or give their email.")
+        email = graphene.String(description="The email the member signed up with (when no userId is given).")
         manager = graphene.Boolean(default_value=False)
 
     organisation = graphene.Field(OrganisationType)
     errors = ERRORS
 
     @classmethod
-    def perform(cls, info: Any, *, organisation_id: str, user_id: str, manager: bool = False) -> Any:
+    def perform(cls, info: Any, *, organisation_id: str, user_id: str | None = None, email: str | None = None,
+                manager: bool = False) -> Any:
         member = services.organisation_member_add(
             actor=info.context.user,
             organisation_id=decode_id(organisation_id, "ProjectOrganisation", field="organisationId"),
-            user_id=decode_id(user_id, "User", field="userId"), role="manager" if manager else "member")
+            user_id=decode_id(user_id, "User", field="userId") if user_id else None, email=email,
+            role="manager" if manager else "member")
         return cls(organisation=member.organisation, errors=[])
 
 

@@ -20,6 +20,7 @@ from .types import (
     FundProposalStatusEnum,
     FundProposalType,
     NeedCategoryEnum,
+    OrganisationMemberType,
     OrganisationType,
     ProjectConnectionField,
     ProjectStatusEnum,
@@ -67,6 +68,9 @@ class Query(graphene.ObjectType):
     foundation = graphene.Field(FoundationType, id=graphene.ID(required=True))
     project_organisations = graphene.List(graphene.NonNull(OrganisationType), required=True,
                                           description="My organisations, and those of regions I staff.")
+    project_organisation_members = graphene.List(
+        graphene.NonNull(OrganisationMemberType), required=True, organisation_id=graphene.ID(required=True),
+        description="Members of an organisation I see (projectOrganisations), managers first; else none.")
     project_dashboard = graphene.Field(DashboardType, required=True, project_id=graphene.ID(required=True))
     project_fund_proposals = DjangoConnectionField(
         FundProposalType, required=True, status=FundProposalStatusEnum(), project_id=graphene.ID(),
@@ -114,6 +118,14 @@ class Query(graphene.ObjectType):
 
     def resolve_project_organisations(root: Any, info: Any) -> Any:
         return selectors.organisation_list(actor=require_login(info))
+
+    def resolve_project_organisation_members(root: Any, info: Any, organisation_id: str) -> Any:
+        user = require_login(info)
+        try:
+            pk = decode_id(organisation_id, "ProjectOrganisation", field="organisationId")
+        except ServiceError as exc:
+            raise query_error(exc) from None
+        return selectors.organisation_member_list(actor=user, organisation_id=pk)
 
     def resolve_project_dashboard(root: Any, info: Any, project_id: str) -> Any:
         user = require_login(info)

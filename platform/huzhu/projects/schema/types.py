@@ -33,6 +33,7 @@ from ..models import (
     Milestone,
     MilestoneReport,
     Organisation,
+    OrganisationMember,
     ProjectAttachment,
     ProjectEvent,
     ProjectFundProposal,
@@ -50,6 +51,7 @@ ProjectStatusEnum = enum_from_choices("CharityProjectStatus", CharityProject.Sta
 BeneficiaryGroupEnum = enum_from_choices("ProjectBeneficiaryGroup", BeneficiaryGroup)
 BudgetCategoryEnum = enum_from_choices("ProjectBudgetCategory", BudgetLine.Category)
 OrganisationKindEnum = enum_from_choices("ProjectOrganisationKind", Organisation.Kind)
+OrganisationMemberRoleEnum = enum_from_choices("ProjectOrganisationMemberRole", OrganisationMember.Role)
 RecommendationEnum = enum_from_choices("ProjectReviewRecommendation", Review.Recommendation)
 DecisionOutcomeEnum = enum_from_choices("ProjectDecisionOutcome", Decision.Outcome)
 TrancheStatusEnum = enum_from_choices("ProjectTrancheStatus", Tranche.Status)
@@ -154,6 +156,31 @@ class OrganisationType(DjangoObjectType):
 
     def resolve_kind(root: Organisation, _info: Any) -> str:
         return plain(root.kind)
+
+
+class OrganisationMemberType(graphene.ObjectType):
+    """A member of an applying organisation, as its members and its region's staff see them."""
+
+    class Meta:
+        name = "ProjectOrganisationMember"
+
+    user_id = graphene.ID(required=True, description="The member's User id.")
+    display_name = graphene.String(required=True)
+    email = graphene.String(required=True)
+    role = graphene.Field(OrganisationMemberRoleEnum, required=True)
+    added_at = graphene.DateTime(required=True)
+
+    def resolve_user_id(root: OrganisationMember, _info: Any) -> str:
+        return gid("User", root.user_id)
+
+    def resolve_display_name(root: OrganisationMember, _info: Any) -> str:
+        return root.user.display_name or root.user.email
+
+    def resolve_email(root: OrganisationMember, _info: Any) -> str:
+        return root.user.email
+
+    def resolve_role(root: OrganisationMember, _info: Any) -> str:
+        return plain(root.role)
 
 
 class BudgetLineType(DjangoObjectType):

@@ -5,7 +5,7 @@ Foundations and organisations:
     foundation_fund_deposit(*, actor, foundation_id, amount_fen, idempotency_key, memo="") -> FoundationDeposit
     criteria_publish(*, actor, foundation_id, name, criteria: list[CriterionInput]) -> CriteriaSet
     organisation_create(*, actor, name, kind, region_id=None, workstation_id=None, credit_code="", manager_id=None)
-    organisation_member_add(*, actor, organisation_id, user_id, role="member")
+    organisation_member_add(*, actor, organisation_id, user_id=None, email=None, role="member")
 Applications:
     application_save(*, actor, data: ApplicationInput, project_id=None) -> CharityProject
     application_submit(*, actor, project_id) / application_withdraw(*, actor, project_id, reason="")

@@ -49,6 +49,14 @@ def _user(user_id: Any, field: str = "userId") -> User:
     return user
 
 
+def _user_by_email(email: Any) -> User:
+    email = text(email, field="email", max_length=254, required=True)
+    user = User.objects.filter(email__iexact=email, is_active=True).first()
+    if user is None:
+        raise ProjectError(E.NOT_FOUND, field="email")
+    return user
+
+
 @transaction.atomic
 def foundation_create(*, actor: User, name: str, region_id: int) -> Foundation:
     """A community foundation for a region, with its CNY fund account `projects:foundation:<id>`.
@@ -185,9 +193,12 @@ def organisation_create(*, actor: User, name: str, kind: str, region_id: int | N
 
 
 @transaction.atomic
-def organisation_member_add(*, actor: User, organisation_id: int, user_id: int,
+def organisation_member_add(*, actor: User, organisation_id: int, user_id: int | None = None,
+                            email: str | None = None,
                             role: str = OrganisationMember.Role.MEMBER) -> OrganisationMember:
-    """Add a member (or manager): the organisation's managers, or staff / administrators of its region."""
+    """Add a member (or manager), named by user id or by the email they signed up with: the organisation's
+    managers, or staff / administrators of its region. The email is looked up only after the permission check,
+    so nobody else can probe which addresses are registered. Adding a member again sets their role."""
     if isinstance(organisation_id, bool) or not isinstance(organisation_id, int):
         raise ProjectError(E.INVALID, field="organisationId")
     organisation = Organisation.objects.select_related("region").filter(pk=organisation_id).first()
@@ -197,7 +208,7 @@ def organisation_member_add(*, actor: User, organisation_id: int, user_id: int,
         raise ProjectError(E.PERMISSION_DENIED)
     if role not in OrganisationMember.Role.values:
         raise ProjectError(E.INVALID, field="role")
-    user = _user(user_id)
+    user = _user(user_id) if user_id is not None else _user_by_email(email)
     try:
         with transaction.atomic():
             member, created = OrganisationMember.objects.get_or_create(
