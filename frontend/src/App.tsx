@@ -17,6 +17,7 @@ import { ProjectsPage } from './features/projects/ProjectsPage';
 import { ApplicantProjectPage } from './features/projects/applicant/ApplicantProjectPage';
 import { ApplicationFormPage } from './features/projects/applicant/ApplicationFormPage';
 import { MyProjectsPage } from './features/projects/applicant/MyProjectsPage';
+import { OrganisationsPage } from './features/projects/organisations/OrganisationsPage';
 import { MyGiftsPage } from './features/giving/MyGiftsPage';
 import { GivePage } from './features/giving/GivePage';
 import { DisclosurePage, PublicDisclosurePage } from './features/giving/DisclosurePage';
@@ -105,6 +106,7 @@ export function AppRoutes() {
         <Route path="/foundation/matches" element={<FundMatchesPage />} />
         <Route path="/foundation/monitoring" element={<MonitoringPage />} />
         <Route path="/org/projects" element={<MyProjectsPage />} />
+        <Route path="/org/organisations" element={<OrganisationsPage />} />
         <Route path="/org/projects/new" element={<ApplicationFormPage />} />
         <Route path="/org/projects/:id" element={<ApplicantProjectPage />} />
         <Route path="/org/projects/:id/edit" element={<ApplicationFormPage />} />

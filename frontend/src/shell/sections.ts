@@ -50,6 +50,7 @@ const SCREENS = {
   monitoring: { path: '/foundation/monitoring', label: 'shell.monitoring' },
   orgProjects: { path: '/org/projects', label: 'org.title' },
   orgNewProject: { path: '/org/projects/new', label: 'org.new' },
+  orgOrganisations: { path: '/org/organisations', label: 'org.orgs.title' },
   rules: { path: '/manage/rules', label: 'shell.ruleSettings' },
   adminSite: { path: '/admin/', label: 'shell.adminSite', external: true },
 } satisfies Record<string, ScreenDef>;
@@ -68,10 +69,10 @@ export const SECTIONS: readonly SectionDef[] = [
   section('donor', ['donor'], ['give', 'myGifts', 'disclosure', 'openNeeds']),
   section('volunteer', ['volunteer'], ['nearbyTasks', 'myTasks', 'scan', 'timeBank', 'giveRedeem', 'openNeeds', 'profile']),
   section('socialWorker', ['social_worker'], ['myTasks', 'newTask', 'openNeeds', 'myVisits', 'overdueVisits', 'visitDashboard', 'households']),
-  section('workstation', ['workstation_staff'], ['matchConsole', 'households', 'registerHousehold', 'overdueVisits', 'visitDashboard', 'stock', 'offlineDonations']),
+  section('workstation', ['workstation_staff'], ['matchConsole', 'households', 'registerHousehold', 'overdueVisits', 'visitDashboard', 'stock', 'offlineDonations', 'orgOrganisations']),
   section('foundation', ['foundation_reviewer'], ['projects', 'fundMatches', 'monitoring']),
-  section('organisation', [], ['orgProjects', 'orgNewProject'], { organisationMembers: true }),
-  section('admin', ['administrator'], ['rules', 'adminSite']),
+  section('organisation', [], ['orgProjects', 'orgNewProject', 'orgOrganisations'], { organisationMembers: true }),
+  section('admin', ['administrator'], ['rules', 'orgOrganisations', 'adminSite']),
 ];
 
 export interface Grant {
