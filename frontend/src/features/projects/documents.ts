@@ -1,16 +1,8 @@
 import { graphql } from '../../gql';
 
-export const ProjectListFields = graphql(`
-  fragment ProjectListFields on CharityProject {
-    id
-    name
-    status
-    category
-    submittedAt
-    decidedAt
-    requestedFen
-    approvedFen
-    reviewRound
+/** Who a project is for and from: its region, applying organisation and foundation (names only). */
+export const ProjectParties = graphql(`
+  fragment ProjectParties on CharityProject {
     region {
       id
       name
@@ -23,6 +15,87 @@ export const ProjectListFields = graphql(`
       id
       name
     }
+  }
+`);
+
+export const ProjectBudgetLineFields = graphql(`
+  fragment ProjectBudgetLineFields on ProjectBudgetLine {
+    id
+    position
+    name
+    note
+    category
+    amountFen
+  }
+`);
+
+export const ProjectMilestoneFields = graphql(`
+  fragment ProjectMilestoneFields on ProjectMilestone {
+    id
+    position
+    title
+    dueOn
+    deliverables
+    plannedTrancheFen
+    tranche {
+      id
+      status
+      amountFen
+      releasedAt
+    }
+  }
+`);
+
+export const ProjectDecisionFields = graphql(`
+  fragment ProjectDecisionFields on ProjectDecision {
+    id
+    round
+    reasons
+    decidedAt
+    outcome
+    amountFen
+  }
+`);
+
+export const ProjectReportFields = graphql(`
+  fragment ProjectReportFields on ProjectMilestoneReport {
+    id
+    narrative
+    householdsServed
+    serviceMinutes
+    goodsItems
+    goodsDescription
+    reviewedAt
+    reviewNote
+    submittedAt
+    status
+    milestoneId
+    milestoneTitle
+  }
+`);
+
+export const ProjectSpendingFields = graphql(`
+  fragment ProjectSpendingFields on ProjectSpending {
+    id
+    spentOn
+    memo
+    amountFen
+    budgetLineId
+  }
+`);
+
+export const ProjectListFields = graphql(`
+  fragment ProjectListFields on CharityProject {
+    id
+    name
+    status
+    category
+    submittedAt
+    decidedAt
+    requestedFen
+    approvedFen
+    reviewRound
+    ...ProjectParties
     funding {
       grantFen
       releasedFen
@@ -121,26 +194,10 @@ export const ProjectDetailFields = graphql(`
       ...ProjectFundingFields
     }
     budgetLines {
-      id
-      position
-      name
-      note
-      category
-      amountFen
+      ...ProjectBudgetLineFields
     }
     milestones {
-      id
-      position
-      title
-      dueOn
-      deliverables
-      plannedTrancheFen
-      tranche {
-        id
-        status
-        amountFen
-        releasedAt
-      }
+      ...ProjectMilestoneFields
     }
     tranches {
       id
@@ -152,38 +209,18 @@ export const ProjectDetailFields = graphql(`
       milestoneTitle
     }
     decisions {
-      id
-      round
-      reasons
-      decidedAt
-      outcome
-      amountFen
+      ...ProjectDecisionFields
     }
     reports {
-      id
-      narrative
-      householdsServed
-      serviceMinutes
-      goodsItems
-      goodsDescription
-      reviewedAt
-      reviewNote
-      submittedAt
-      status
-      milestoneId
-      milestoneTitle
+      ...ProjectReportFields
       submittedBy {
         id
         displayName
       }
     }
     spendings {
-      id
-      spentOn
-      memo
+      ...ProjectSpendingFields
       createdAt
-      amountFen
-      budgetLineId
     }
     evaluations {
       id

@@ -20,18 +20,7 @@ export const MyProjectsDocument = graphql(`
           submittedAt
           requestedFen
           budgetTotalFen
-          region {
-            id
-            name
-          }
-          organisation {
-            id
-            name
-          }
-          foundation {
-            id
-            name
-          }
+          ...ProjectParties
           funding {
             grantFen
             releasedFen
@@ -103,18 +92,7 @@ export const ApplicantProjectFields = graphql(`
     approvedFen
     viewerIsMember
     disclosureUrl
-    region {
-      id
-      name
-    }
-    organisation {
-      id
-      name
-    }
-    foundation {
-      id
-      name
-    }
+    ...ProjectParties
     funding {
       grantFen
       releasedFen
@@ -125,55 +103,19 @@ export const ApplicantProjectFields = graphql(`
       gapFen
     }
     budgetLines {
-      id
-      position
-      name
-      note
-      category
-      amountFen
+      ...ProjectBudgetLineFields
     }
     milestones {
-      id
-      position
-      title
-      dueOn
-      deliverables
-      plannedTrancheFen
-      tranche {
-        id
-        status
-        amountFen
-        releasedAt
-      }
+      ...ProjectMilestoneFields
     }
     decisions {
-      id
-      round
-      reasons
-      decidedAt
-      outcome
-      amountFen
+      ...ProjectDecisionFields
     }
     reports {
-      id
-      narrative
-      householdsServed
-      serviceMinutes
-      goodsItems
-      goodsDescription
-      reviewedAt
-      reviewNote
-      submittedAt
-      status
-      milestoneId
-      milestoneTitle
+      ...ProjectReportFields
     }
     spendings {
-      id
-      spentOn
-      memo
-      amountFen
-      budgetLineId
+      ...ProjectSpendingFields
     }
   }
 `);
