@@ -1,18 +1,17 @@
 import { useEffect, useRef, useState } from 'react';
-import { Button, Checkbox, DatePicker, Space, Table, Tag, Typography } from 'antd';
+import { Button, Checkbox, Space, Tag, Typography } from 'antd';
 import { FilterOutlined } from '@ant-design/icons';
 import { useQuery } from 'urql';
-import dayjs, { type Dayjs } from 'dayjs';
 import type { HouseholdVisitsQuery } from '../../gql/graphql';
 import { CursorPager } from '../../components/CursorPager';
-import { EmptyState, ErrorState } from '../../components/QueryState';
+import { ErrorState } from '../../components/QueryState';
 import { useCursorPages } from '../../hooks/useCursorPages';
 import { useMe } from '../../auth/MeProvider';
 import { useI18n } from '../../i18n/I18nProvider';
+import { VisitRangePicker, VisitTable, isRangeSet, visitRangeVariables, type VisitRange } from '../visits/VisitTable';
 import { HouseholdVisitsDocument } from './documents';
 
 type Visit = NonNullable<NonNullable<HouseholdVisitsQuery['householdVisits']['edges'][number]>['node']>;
-type Range = [Dayjs | null, Dayjs | null] | null;
 
 /**
  * A household's whole visit history, newest first, a page at a time (cursor pager), filtered by a day range and
@@ -24,15 +23,14 @@ export function VisitHistory({ householdId, reloadKey = 0 }: { householdId: stri
   const { me } = useMe();
   const pages = useCursorPages(10);
   const { reset } = pages;
-  const [range, setRange] = useState<Range>(null);
+  const [range, setRange] = useState<VisitRange>(null);
   const [visitor, setVisitor] = useState<{ id: string; name: string } | null>(null);
 
   const variables = {
     householdId,
     first: pages.first,
     after: pages.after,
-    visitedFrom: range?.[0]?.format('YYYY-MM-DD') ?? null,
-    visitedTo: range?.[1]?.format('YYYY-MM-DD') ?? null,
+    ...visitRangeVariables(range),
     visitorId: visitor?.id ?? null,
   };
   const [{ data, fetching, error }, refetch] = useQuery({
@@ -50,7 +48,7 @@ export function VisitHistory({ householdId, reloadKey = 0 }: { householdId: stri
   }, [reloadKey, pages.page, reset, refetch]);
   const connection = data?.householdVisits;
   const visits = connection?.edges.flatMap((e) => (e?.node ? [e.node] : [])) ?? [];
-  const filtered = Boolean(range?.[0] || range?.[1] || visitor);
+  const filtered = isRangeSet(range) || Boolean(visitor);
 
   function filterBy(next: { id: string; name: string } | null) {
     setVisitor(next);
@@ -60,10 +58,7 @@ export function VisitHistory({ householdId, reloadKey = 0 }: { householdId: stri
   return (
     <Space direction="vertical" size="small" style={{ width: '100%' }}>
       <Space wrap>
-        <DatePicker.RangePicker
-          aria-label={t('visits.dateRange')}
-          placeholder={[t('visits.from'), t('visits.to')]}
-          allowEmpty={[true, true]}
+        <VisitRangePicker
           value={range}
           onChange={(value) => {
             setRange(value);
@@ -88,46 +83,28 @@ export function VisitHistory({ householdId, reloadKey = 0 }: { householdId: stri
         <ErrorState error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />
       ) : (
         <>
-          <Table<Visit>
-            rowKey="id"
-            size="small"
-            loading={fetching}
-            dataSource={visits}
-            pagination={false}
-            scroll={{ x: 560 }}
-            locale={{
-              emptyText: fetching ? ' ' : <EmptyState description={filtered ? t('visits.noneInRange') : t('hh.noVisits')} />,
+          <VisitTable<Visit>
+            visits={visits}
+            fetching={fetching}
+            scrollX={560}
+            emptyText={filtered ? t('visits.noneInRange') : t('hh.noVisits')}
+            middle={{
+              title: t('visits.visitor'),
+              key: 'visitor',
+              width: 180,
+              render: (_: unknown, v: Visit) => (
+                <Button
+                  type="link"
+                  size="small"
+                  style={{ padding: 0 }}
+                  title={t('visits.filterByVisitor', { name: v.visitorName })}
+                  onClick={() => filterBy({ id: v.visitorId, name: v.visitorName })}
+                >
+                  {v.visitorName}
+                  {v.recordedByMe ? ` (${t('visits.me')})` : ''}
+                </Button>
+              ),
             }}
-            columns={[
-              {
-                title: t('hh.visitedAt'),
-                key: 'at',
-                width: 150,
-                render: (_: unknown, v: Visit) => dayjs(v.visitedAt).format('YYYY-MM-DD HH:mm'),
-              },
-              {
-                title: t('visits.visitor'),
-                key: 'visitor',
-                width: 180,
-                render: (_: unknown, v: Visit) => (
-                  <Button
-                    type="link"
-                    size="small"
-                    style={{ padding: 0 }}
-                    title={t('visits.filterByVisitor', { name: v.visitorName })}
-                    onClick={() => filterBy({ id: v.visitorId, name: v.visitorName })}
-                  >
-                    {v.visitorName}
-                    {v.recordedByMe ? ` (${t('visits.me')})` : ''}
-                  </Button>
-                ),
-              },
-              {
-                title: t('hh.notes'),
-                key: 'notes',
-                render: (_: unknown, v: Visit) => <span style={{ whiteSpace: 'pre-wrap' }}>{v.notes || '—'}</span>,
-              },
-            ]}
           />
           <CursorPager pages={pages} pageInfo={connection?.pageInfo} totalCount={connection?.totalCount} sizes={[10, 20, 50]} />
         </>

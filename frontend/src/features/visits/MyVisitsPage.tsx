@@ -1,46 +1,41 @@
 import { useState } from 'react';
-import { Card, DatePicker, Space, Table, Tag, Typography } from 'antd';
+import { Card, Space, Tag, Typography } from 'antd';
 import { Link } from 'react-router-dom';
 import { useQuery } from 'urql';
-import dayjs, { type Dayjs } from 'dayjs';
 import type { MyVisitsQuery } from '../../gql/graphql';
 import { CursorPager } from '../../components/CursorPager';
-import { EmptyState, ErrorState } from '../../components/QueryState';
+import { ErrorState } from '../../components/QueryState';
 import { useCursorPages } from '../../hooks/useCursorPages';
 import { useI18n } from '../../i18n/I18nProvider';
 import { CATEGORY, label } from '../../i18n/enums';
 import { MyVisitsDocument } from './documents';
+import { VisitRangePicker, VisitTable, isRangeSet, visitRangeVariables, type VisitRange } from './VisitTable';
 
 type Visit = NonNullable<NonNullable<MyVisitsQuery['myVisits']['edges'][number]>['node']>;
-type Range = [Dayjs | null, Dayjs | null] | null;
 
 /** 我的走访记录: the visits the signed-in social worker (or staff member) recorded, newest first, by date range. */
 export function MyVisitsPage() {
   const { t, lang } = useI18n();
   const pages = useCursorPages(20);
-  const [range, setRange] = useState<Range>(null);
+  const [range, setRange] = useState<VisitRange>(null);
   const [{ data, fetching, error }, refetch] = useQuery({
     query: MyVisitsDocument,
     variables: {
       first: pages.first,
       after: pages.after,
-      visitedFrom: range?.[0]?.format('YYYY-MM-DD') ?? null,
-      visitedTo: range?.[1]?.format('YYYY-MM-DD') ?? null,
+      ...visitRangeVariables(range),
     },
     requestPolicy: 'network-only', // each page is an audited read
   });
   const connection = data?.myVisits;
   const visits = connection?.edges.flatMap((e) => (e?.node ? [e.node] : [])) ?? [];
-  const filtered = Boolean(range?.[0] || range?.[1]);
+  const filtered = isRangeSet(range);
 
   return (
     <Card title={<h1 className="card-title">{t('visits.mine')}</h1>}>
       <Space direction="vertical" size="middle" style={{ width: '100%' }}>
         <Typography.Text type="secondary">{t('visits.mineHint')}</Typography.Text>
-        <DatePicker.RangePicker
-          aria-label={t('visits.dateRange')}
-          placeholder={[t('visits.from'), t('visits.to')]}
-          allowEmpty={[true, true]}
+        <VisitRangePicker
           value={range}
           onChange={(value) => {
             setRange(value);
@@ -51,42 +46,24 @@ export function MyVisitsPage() {
           <ErrorState error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />
         ) : (
           <>
-            <Table<Visit>
-              rowKey="id"
-              size="small"
-              loading={fetching}
-              dataSource={visits}
-              pagination={false}
-              scroll={{ x: 640 }}
-              locale={{
-                emptyText: fetching ? ' ' : <EmptyState description={filtered ? t('visits.noneInRange') : t('visits.mineEmpty')} />,
+            <VisitTable<Visit>
+              visits={visits}
+              fetching={fetching}
+              scrollX={640}
+              emptyText={filtered ? t('visits.noneInRange') : t('visits.mineEmpty')}
+              middle={{
+                title: t('visits.household'),
+                key: 'household',
+                width: 220,
+                render: (_: unknown, v: Visit) => (
+                  <Space size={4} wrap>
+                    <Link to={`/workstation/households/${encodeURIComponent(v.householdId)}`} title={t('visits.openHousehold')}>
+                      {v.communityName}
+                    </Link>
+                    <Tag>{label(CATEGORY, v.householdCategory, lang)}</Tag>
+                  </Space>
+                ),
               }}
-              columns={[
-                {
-                  title: t('hh.visitedAt'),
-                  key: 'at',
-                  width: 150,
-                  render: (_: unknown, v: Visit) => dayjs(v.visitedAt).format('YYYY-MM-DD HH:mm'),
-                },
-                {
-                  title: t('visits.household'),
-                  key: 'household',
-                  width: 220,
-                  render: (_: unknown, v: Visit) => (
-                    <Space size={4} wrap>
-                      <Link to={`/workstation/households/${encodeURIComponent(v.householdId)}`} title={t('visits.openHousehold')}>
-                        {v.communityName}
-                      </Link>
-                      <Tag>{label(CATEGORY, v.householdCategory, lang)}</Tag>
-                    </Space>
-                  ),
-                },
-                {
-                  title: t('hh.notes'),
-                  key: 'notes',
-                  render: (_: unknown, v: Visit) => <span style={{ whiteSpace: 'pre-wrap' }}>{v.notes || '—'}</span>,
-                },
-              ]}
             />
             <CursorPager pages={pages} pageInfo={connection?.pageInfo} totalCount={connection?.totalCount} />
           </>
