@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, type ReactNode } from 'react';
 import {
   Alert,
   App,
@@ -8,6 +8,7 @@ import {
   DatePicker,
   Divider,
   Form,
+  type FormListFieldData,
   Input,
   InputNumber,
   Row,
@@ -327,106 +328,76 @@ function ApplicationForm({ project, editing }: { project: ApplicantProjectFields
         </Row>
 
         <Divider orientation="left">{t('proj.detail.budget')}</Divider>
-        <Form.List name="budgetLines">
-          {(fields, { add, remove }, meta) => (
-            <div data-testid="budget-lines">
-              {fields.map((field, i) => (
-                <Row gutter={8} key={field.key} align="top">
-                  <Col xs={24} md={7}>
-                    <Form.Item name={[field.name, 'name']} label={i === 0 ? t('org.lineName') : undefined} rules={[required]}>
-                      <Input maxLength={100} aria-label={`${t('org.lineName')} ${i + 1}`} />
-                    </Form.Item>
-                  </Col>
-                  <Col xs={12} md={4}>
-                    <Form.Item name={[field.name, 'category']} label={i === 0 ? t('proj.detail.category') : undefined} rules={[required]}>
-                      <Select options={opts(BUDGET_CATEGORY, t)} aria-label={`${t('proj.detail.category')} ${i + 1}`} />
-                    </Form.Item>
-                  </Col>
-                  <Col xs={12} md={5}>
-                    <Form.Item name={[field.name, 'amount']} label={i === 0 ? t('org.amountYuan') : undefined} rules={[required, amountRule]}>
-                      <Input inputMode="decimal" prefix="¥" aria-label={`${t('org.amountYuan')} ${i + 1}`} />
-                    </Form.Item>
-                  </Col>
-                  <Col xs={20} md={7}>
-                    <Form.Item name={[field.name, 'note']} label={i === 0 ? t('proj.spend.memo') : undefined}>
-                      <Input maxLength={500} aria-label={`${t('proj.spend.memo')} ${i + 1}`} />
-                    </Form.Item>
-                  </Col>
-                  <Col xs={4} md={1} style={{ paddingTop: i === 0 ? 30 : 0 }}>
-                    <Button
-                      type="text"
-                      icon={<DeleteOutlined />}
-                      aria-label={t('org.removeLine')}
-                      disabled={disabled || fields.length <= 1}
-                      onClick={() => remove(field.name)}
-                    />
-                  </Col>
-                </Row>
-              ))}
-              {meta.errors.map((error, i) => (
-                <div key={i} role="alert" data-testid="list-error">
-                  <Typography.Text type="danger">{error}</Typography.Text>
-                </div>
-              ))}
-              <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({ category: 'other' })} style={{ marginTop: 8 }}>
-                {t('org.addLine')}
-              </Button>
-            </div>
+        <ListEditor
+          name="budgetLines"
+          testId="budget-lines"
+          disabled={disabled}
+          removeLabel={t('org.removeLine')}
+          addLabel={t('org.addLine')}
+          newRow={{ category: 'other' }}
+          cells={(field, i) => (
+            <>
+              <Col xs={24} md={7}>
+                <Form.Item name={[field.name, 'name']} label={i === 0 ? t('org.lineName') : undefined} rules={[required]}>
+                  <Input maxLength={100} aria-label={`${t('org.lineName')} ${i + 1}`} />
+                </Form.Item>
+              </Col>
+              <Col xs={12} md={4}>
+                <Form.Item name={[field.name, 'category']} label={i === 0 ? t('proj.detail.category') : undefined} rules={[required]}>
+                  <Select options={opts(BUDGET_CATEGORY, t)} aria-label={`${t('proj.detail.category')} ${i + 1}`} />
+                </Form.Item>
+              </Col>
+              <Col xs={12} md={5}>
+                <Form.Item name={[field.name, 'amount']} label={i === 0 ? t('org.amountYuan') : undefined} rules={[required, amountRule]}>
+                  <Input inputMode="decimal" prefix="¥" aria-label={`${t('org.amountYuan')} ${i + 1}`} />
+                </Form.Item>
+              </Col>
+              <Col xs={20} md={7}>
+                <Form.Item name={[field.name, 'note']} label={i === 0 ? t('proj.spend.memo') : undefined}>
+                  <Input maxLength={500} aria-label={`${t('proj.spend.memo')} ${i + 1}`} />
+                </Form.Item>
+              </Col>
+            </>
           )}
-        </Form.List>
+        />
 
         <Divider orientation="left">{t('proj.detail.milestones')}</Divider>
-        <Form.List name="milestones">
-          {(fields, { add, remove }, meta) => (
-            <div data-testid="milestones">
-              {fields.map((field, i) => (
-                <Row gutter={8} key={field.key} align="top">
-                  <Col xs={24} md={7}>
-                    <Form.Item name={[field.name, 'title']} label={i === 0 ? t('org.milestoneTitle') : undefined} rules={[required]}>
-                      <Input maxLength={100} aria-label={`${t('org.milestoneTitle')} ${i + 1}`} />
-                    </Form.Item>
-                  </Col>
-                  <Col xs={12} md={4}>
-                    <Form.Item name={[field.name, 'dueOn']} label={i === 0 ? t('proj.detail.dueOn') : undefined} rules={[required]}>
-                      <DatePicker format={DAY} style={{ width: '100%' }} aria-label={`${t('proj.detail.dueOn')} ${i + 1}`} />
-                    </Form.Item>
-                  </Col>
-                  <Col xs={12} md={5}>
-                    <Form.Item
-                      name={[field.name, 'tranche']}
-                      label={i === 0 ? t('org.trancheYuan') : undefined}
-                      rules={[required, amountRule]}
-                    >
-                      <Input inputMode="decimal" prefix="¥" aria-label={`${t('org.trancheYuan')} ${i + 1}`} />
-                    </Form.Item>
-                  </Col>
-                  <Col xs={20} md={7}>
-                    <Form.Item name={[field.name, 'deliverables']} label={i === 0 ? t('org.deliverables') : undefined}>
-                      <Input maxLength={1000} aria-label={`${t('org.deliverables')} ${i + 1}`} />
-                    </Form.Item>
-                  </Col>
-                  <Col xs={4} md={1} style={{ paddingTop: i === 0 ? 30 : 0 }}>
-                    <Button
-                      type="text"
-                      icon={<DeleteOutlined />}
-                      aria-label={t('org.removeMilestone')}
-                      disabled={disabled || fields.length <= 1}
-                      onClick={() => remove(field.name)}
-                    />
-                  </Col>
-                </Row>
-              ))}
-              {meta.errors.map((error, i) => (
-                <div key={i} role="alert" data-testid="list-error">
-                  <Typography.Text type="danger">{error}</Typography.Text>
-                </div>
-              ))}
-              <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({})} style={{ marginTop: 8 }}>
-                {t('org.addMilestone')}
-              </Button>
-            </div>
+        <ListEditor
+          name="milestones"
+          testId="milestones"
+          disabled={disabled}
+          removeLabel={t('org.removeMilestone')}
+          addLabel={t('org.addMilestone')}
+          newRow={{}}
+          cells={(field, i) => (
+            <>
+              <Col xs={24} md={7}>
+                <Form.Item name={[field.name, 'title']} label={i === 0 ? t('org.milestoneTitle') : undefined} rules={[required]}>
+                  <Input maxLength={100} aria-label={`${t('org.milestoneTitle')} ${i + 1}`} />
+                </Form.Item>
+              </Col>
+              <Col xs={12} md={4}>
+                <Form.Item name={[field.name, 'dueOn']} label={i === 0 ? t('proj.detail.dueOn') : undefined} rules={[required]}>
+                  <DatePicker format={DAY} style={{ width: '100%' }} aria-label={`${t('proj.detail.dueOn')} ${i + 1}`} />
+                </Form.Item>
+              </Col>
+              <Col xs={12} md={5}>
+                <Form.Item
+                  name={[field.name, 'tranche']}
+                  label={i === 0 ? t('org.trancheYuan') : undefined}
+                  rules={[required, amountRule]}
+                >
+                  <Input inputMode="decimal" prefix="¥" aria-label={`${t('org.trancheYuan')} ${i + 1}`} />
+                </Form.Item>
+              </Col>
+              <Col xs={20} md={7}>
+                <Form.Item name={[field.name, 'deliverables']} label={i === 0 ? t('org.deliverables') : undefined}>
+                  <Input maxLength={1000} aria-label={`${t('org.deliverables')} ${i + 1}`} />
+                </Form.Item>
+              </Col>
+            </>
           )}
-        </Form.List>
+        />
 
         <Divider />
         <Space size="large" wrap style={{ marginBottom: 16 }}>
@@ -444,5 +415,55 @@ function ApplicationForm({ project, editing }: { project: ApplicantProjectFields
         </Space>
       </Form>
     </Card>
+  );
+}
+
+/** The rows of a form list (budget lines, milestones): the caller's cells, a remove button, list errors, an add button. */
+function ListEditor({
+  name,
+  testId,
+  disabled,
+  removeLabel,
+  addLabel,
+  newRow,
+  cells,
+}: {
+  name: string;
+  testId: string;
+  disabled: boolean;
+  removeLabel: string;
+  addLabel: string;
+  newRow: object;
+  cells: (field: FormListFieldData, i: number) => ReactNode;
+}) {
+  return (
+    <Form.List name={name}>
+      {(fields, { add, remove }, meta) => (
+        <div data-testid={testId}>
+          {fields.map((field, i) => (
+            <Row gutter={8} key={field.key} align="top">
+              {cells(field, i)}
+              <Col xs={4} md={1} style={{ paddingTop: i === 0 ? 30 : 0 }}>
+                <Button
+                  type="text"
+                  icon={<DeleteOutlined />}
+                  aria-label={removeLabel}
+                  disabled={disabled || fields.length <= 1}
+                  onClick={() => remove(field.name)}
+                />
+              </Col>
+            </Row>
+          ))}
+          {meta.errors.map((error, i) => (
+            <div key={i} role="alert" data-testid="list-error">
+              <Typography.Text type="danger">{error}</Typography.Text>
+            </div>
+          ))}
+          <Button type="dashed" icon={<PlusOutlined />} onClick={() => add(newRow)} style={{ marginTop: 8 }}>
+            {addLabel}
+          </Button>
+        </div>
+      )}
+    </Form.List>
   );
 }
