@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Card, Checkbox, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { Card, Checkbox, Input, Select, Space, Table, Typography } from 'antd';
 import { Link } from 'react-router-dom';
 import { useQuery } from 'urql';
 import type { CharityProjectStatus, ProjectListFieldsFragment } from '../../gql/graphql';
@@ -9,7 +9,8 @@ import { useCursorPages } from '../../hooks/useCursorPages';
 import { useI18n } from '../../i18n/I18nProvider';
 import { formatFen } from '../../i18n/format';
 import { ProjectsDocument } from './documents';
-import { PROJECT_CATEGORY, PROJECT_STATUS, STATUS_COLOR, lbl, opts } from './text';
+import { PROJECT_CATEGORY, PROJECT_STATUS, lbl, opts } from './text';
+import { projectListColumns } from './listColumns';
 
 /** Foundation reviewers: the projects of their area, by status, searchable, in cursor pages. */
 export function ProjectsPage() {
@@ -25,6 +26,8 @@ export function ProjectsPage() {
   });
   const connection = data?.projects;
   const rows = connection?.edges.flatMap((e) => (e?.node ? [e.node] : [])) ?? [];
+
+  const cols = projectListColumns<ProjectListFieldsFragment>(t);
 
   return (
     <Card title={<h1 className="card-title">{t('proj.list.title')}</h1>}>
@@ -87,20 +90,11 @@ export function ProjectsPage() {
                   </Space>
                 ),
               },
-              {
-                title: t('proj.list.status'),
-                key: 'status',
-                render: (_v, r) => <Tag color={STATUS_COLOR[r.status]}>{lbl(PROJECT_STATUS, r.status, t)}</Tag>,
-              },
+              cols.status,
               { title: t('proj.list.org'), key: 'org', render: (_v, r) => r.organisation.name },
-              { title: t('proj.list.region'), key: 'region', render: (_v, r) => r.region.name },
-              { title: t('proj.list.requested'), key: 'req', align: 'right', render: (_v, r) => formatFen(r.requestedFen) },
-              {
-                title: t('proj.list.grant'),
-                key: 'grant',
-                align: 'right',
-                render: (_v, r) => (r.funding.grantFen !== '0' ? formatFen(r.funding.grantFen) : '—'),
-              },
+              cols.region,
+              cols.requested,
+              cols.grant,
               {
                 title: t('proj.list.released'),
                 key: 'released',

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Select, Space, Table, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { Link, useNavigate } from 'react-router-dom';
 import { useQuery } from 'urql';
@@ -9,9 +9,9 @@ import { CursorPager } from '../../../components/CursorPager';
 import { EmptyState, ErrorState } from '../../../components/QueryState';
 import { useCursorPages } from '../../../hooks/useCursorPages';
 import { useI18n } from '../../../i18n/I18nProvider';
-import { formatFen } from '../../../i18n/format';
-import { PROJECT_CATEGORY, PROJECT_STATUS, STATUS_COLOR, lbl, opts } from '../text';
+import { PROJECT_CATEGORY, PROJECT_STATUS, lbl, opts } from '../text';
 import { MyProjectsDocument } from './documents';
+import { projectListColumns } from '../listColumns';
 
 type Row = NonNullable<NonNullable<MyProjectsQuery['projects']['edges'][number]>['node']>;
 
@@ -31,6 +31,8 @@ export function MyProjectsPage() {
   const rows = connection?.edges.flatMap((e) => (e?.node ? [e.node] : [])) ?? [];
   const member = (me?.memberOrganisationIds ?? []).length > 0;
   const day = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleDateString(lang === 'en' ? 'en' : 'zh-CN') : '—');
+
+  const cols = projectListColumns<Row>(t);
 
   return (
     <Card
@@ -90,20 +92,11 @@ export function MyProjectsPage() {
                   </Space>
                 ),
               },
-              {
-                title: t('proj.list.status'),
-                key: 'status',
-                render: (_v, r) => <Tag color={STATUS_COLOR[r.status]}>{lbl(PROJECT_STATUS, r.status, t)}</Tag>,
-              },
+              cols.status,
               { title: t('proj.detail.foundation'), key: 'foundation', render: (_v, r) => r.foundation.name },
-              { title: t('proj.list.region'), key: 'region', render: (_v, r) => r.region.name },
-              { title: t('proj.list.requested'), key: 'req', align: 'right', render: (_v, r) => formatFen(r.requestedFen) },
-              {
-                title: t('proj.list.grant'),
-                key: 'grant',
-                align: 'right',
-                render: (_v, r) => (r.funding.grantFen !== '0' ? formatFen(r.funding.grantFen) : '—'),
-              },
+              cols.region,
+              cols.requested,
+              cols.grant,
               { title: t('proj.list.submittedAt'), key: 'submitted', render: (_v, r) => day(r.submittedAt) },
             ]}
           />
