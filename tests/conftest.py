@@ -148,3 +148,22 @@ def gid(obj: Any, type_name: str | None = None) -> str:
     from graphql_relay import to_global_id
 
     return to_global_id(type_name or type(obj).__name__, str(obj.pk))
+
+
+def signed_in_client(user: Any) -> Any:
+    """A logged-in test client: the login's own queries happen here, outside a counted block."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def post_graphql(client: Any, query: str, variables: dict[str, Any]) -> Any:
+    """POST a GraphQL document as `client`; the data, after asserting there were no errors."""
+    import json
+
+    body = client.post("/graphql", json.dumps({"query": query, "variables": variables}),
+                       content_type="application/json").json()
+    assert not body.get("errors"), body["errors"]
+    return body["data"]

@@ -4,11 +4,9 @@ the anonymised open needs."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from huzhu.households.models import (
@@ -19,6 +17,7 @@ from huzhu.households.models import (
     NeedStatusChange,
     Visit,
 )
+from tests.conftest import post_graphql, signed_in_client
 
 HOUSEHOLDS = """query($first: Int!) { households(first: $first) { totalCount edges { node {
   id category tags economicCheckStatus possibleDuplicate lastVisitedAt headAgeBand memberCount
@@ -45,20 +44,6 @@ HOUSEHOLD_LIST_QUERIES = 9
 NEED_LIST_QUERIES = 7
 # session, user, grants (3) + count + page (with household, region, parent) + members
 OPEN_NEED_LIST_QUERIES = 6
-
-
-def _client(user: Any) -> Client:
-    """A signed-in client: the login's own queries happen here, outside the counted block."""
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _post(client: Client, query: str, variables: dict[str, Any]) -> Any:
-    body = client.post("/graphql", json.dumps({"query": query, "variables": variables}),
-                       content_type="application/json").json()
-    assert not body.get("errors"), body["errors"]
-    return body["data"]
 
 
 @pytest.fixture
@@ -93,9 +78,9 @@ def many(regions: dict[str, Any], workstations: dict[str, Any], alice_staff_nort
 def test_the_household_list_runs_a_fixed_number_of_queries(
     many: None, alice_staff_north: Any, django_assert_num_queries: Any, first: int
 ) -> None:
-    client = _client(alice_staff_north)
+    client = signed_in_client(alice_staff_north)
     with django_assert_num_queries(HOUSEHOLD_LIST_QUERIES):
-        data = _post(client, HOUSEHOLDS, {"first": first})
+        data = post_graphql(client, HOUSEHOLDS, {"first": first})
     edges = data["households"]["edges"]
     assert len(edges) == first and data["households"]["totalCount"] == 120
     assert all(len(e["node"]["members"]) == 3 and len(e["node"]["needs"]) == 2 for e in edges)
@@ -105,9 +90,9 @@ def test_the_household_list_runs_a_fixed_number_of_queries(
 def test_the_need_list_runs_a_fixed_number_of_queries(
     many: None, alice_staff_north: Any, django_assert_num_queries: Any, first: int
 ) -> None:
-    client = _client(alice_staff_north)
+    client = signed_in_client(alice_staff_north)
     with django_assert_num_queries(NEED_LIST_QUERIES):
-        data = _post(client, NEEDS, {"first": first})
+        data = post_graphql(client, NEEDS, {"first": first})
     assert len(data["needs"]["edges"]) == first
 
 
@@ -115,8 +100,8 @@ def test_the_need_list_runs_a_fixed_number_of_queries(
 def test_the_open_need_list_runs_a_fixed_number_of_queries(
     many: None, dora_donor: Any, django_assert_num_queries: Any, first: int
 ) -> None:
-    client = _client(dora_donor)
+    client = signed_in_client(dora_donor)
     with django_assert_num_queries(OPEN_NEED_LIST_QUERIES):
-        data = _post(client, OPEN_NEEDS, {"first": first})
+        data = post_graphql(client, OPEN_NEEDS, {"first": first})
     assert len(data["openNeeds"]["edges"]) == first
     assert data["openNeeds"]["edges"][0]["node"]["household"]["headAgeBand"] == "age_70_79"

@@ -9,12 +9,11 @@ import json
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from huzhu.households.models import Household, PersonalDataAccess, Visit
 from huzhu.people.models import RoleGrant
-from tests.conftest import gid, make_user
+from tests.conftest import gid, make_user, post_graphql, signed_in_client
 
 HOUSEHOLD_VISITS = """
 query($h: ID!, $first: Int, $after: String, $from: Date, $to: Date, $visitor: ID) {
@@ -289,26 +288,13 @@ def many_visits(regions: dict[str, Any], workstations: dict[str, Any], north_hou
     return north_household
 
 
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)  # the login's own queries happen here, outside the counted block
-    return client
-
-
-def _post(client: Client, query: str, variables: dict[str, Any]) -> Any:
-    body = client.post("/graphql", json.dumps({"query": query, "variables": variables}),
-                       content_type="application/json").json()
-    assert not body.get("errors"), body["errors"]
-    return body["data"]
-
-
 @pytest.mark.parametrize("first", [5, 100])
 def test_a_page_of_household_visits_runs_a_fixed_number_of_queries(
     many_visits: Household, alice_staff_north: Any, django_assert_num_queries: Any, first: int
 ) -> None:
-    client = _client(alice_staff_north)
+    client = signed_in_client(alice_staff_north)
     with django_assert_num_queries(HOUSEHOLD_VISITS_QUERIES):
-        data = _post(client, HOUSEHOLD_VISITS, {"h": gid(many_visits, "Household"), "first": first})
+        data = post_graphql(client, HOUSEHOLD_VISITS, {"h": gid(many_visits, "Household"), "first": first})
     edges = data["householdVisits"]["edges"]
     assert len(edges) == first and data["householdVisits"]["totalCount"] == 120
     assert len({e["node"]["visitorName"] for e in edges}) == min(first, 12)
@@ -319,9 +305,9 @@ def test_a_page_of_household_visits_runs_a_fixed_number_of_queries(
 def test_a_page_of_my_visits_runs_a_fixed_number_of_queries(
     many_visits: Household, sam_social_worker_north: Any, django_assert_num_queries: Any, first: int
 ) -> None:
-    client = _client(sam_social_worker_north)
+    client = signed_in_client(sam_social_worker_north)
     with django_assert_num_queries(MY_VISITS_QUERIES):
-        data = _post(client, MY_VISITS, {"first": first})
+        data = post_graphql(client, MY_VISITS, {"first": first})
     edges = data["myVisits"]["edges"]
     assert len(edges) == first and data["myVisits"]["totalCount"] == 120
     assert {e["node"]["communityName"] for e in edges} == {"北街道1社区", "北街道2社区"}
